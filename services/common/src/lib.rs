@@ -1,0 +1,15 @@
+//! What every Interview Coach service shares: configuration from the environment,
+//! telemetry, the gRPC server scaffold (health, reflection, graceful drain), database pool
+//! and migrations, access-token verification, the service credential, status helpers and
+//! the interview vocabulary.
+
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod server;
+pub mod service_auth;
+pub mod shutdown;
+pub mod status;
+pub mod telemetry;
+pub mod time;
