@@ -7,6 +7,7 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod probe;
 pub mod server;
 pub mod service_auth;
 pub mod shutdown;

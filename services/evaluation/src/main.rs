@@ -1,0 +1,4 @@
+fn main() {
+    eprintln!("evaluation-service: not built yet");
+    std::process::exit(1);
+}

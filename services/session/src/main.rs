@@ -1,0 +1,4 @@
+fn main() {
+    eprintln!("session-service: not built yet");
+    std::process::exit(1);
+}
