@@ -135,7 +135,10 @@ impl TokenVerifier {
 
     /// How many keys are known.
     pub fn key_count(&self) -> usize {
-        self.keys.read().map(|k| k.len()).unwrap_or_else(|p| p.into_inner().len())
+        self.keys
+            .read()
+            .map(|k| k.len())
+            .unwrap_or_else(|p| p.into_inner().len())
     }
 
     /// Verifies `token`.
@@ -147,7 +150,9 @@ impl TokenVerifier {
         let kid = header.kid.ok_or(AuthError::Invalid)?;
         let claims = {
             let keys = self.keys.read().unwrap_or_else(|p| p.into_inner());
-            let key = keys.get(&kid).ok_or_else(|| AuthError::UnknownKey(kid.clone()))?;
+            let key = keys
+                .get(&kid)
+                .ok_or_else(|| AuthError::UnknownKey(kid.clone()))?;
             jsonwebtoken::decode::<AccessClaims>(token, key, &self.validation)
                 .map_err(|_| AuthError::Invalid)?
                 .claims
@@ -186,14 +191,20 @@ mod tests {
         assert_eq!(bearer_token(&md), Err(AuthError::Missing));
         md.insert("authorization", MetadataValue::from_static("bearer   "));
         assert_eq!(bearer_token(&md), Err(AuthError::Missing));
-        md.insert("authorization", MetadataValue::from_static("Bearer abc.def"));
+        md.insert(
+            "authorization",
+            MetadataValue::from_static("Bearer abc.def"),
+        );
         assert_eq!(bearer_token(&md), Ok("abc.def"));
     }
 
     #[test]
     fn garbage_and_unsigned_tokens_are_invalid() {
         let verifier = TokenVerifier::new("iss", "aud");
-        assert_eq!(verifier.verify("not a jwt").unwrap_err(), AuthError::Invalid);
+        assert_eq!(
+            verifier.verify("not a jwt").unwrap_err(),
+            AuthError::Invalid
+        );
         // {"alg":"none","typ":"JWT"} . {"sub":"x"} . (no signature)
         let none = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiJ4In0.";
         assert_eq!(verifier.verify(none).unwrap_err(), AuthError::Invalid);

@@ -89,7 +89,10 @@ pub fn bool_or(var: &str, default: bool) -> Result<bool, ConfigError> {
         Some(v) => match v.as_str() {
             "true" | "1" | "yes" | "on" => Ok(true),
             "false" | "0" | "no" | "off" => Ok(false),
-            _ => Err(ConfigError::new(var, format!("expected true or false, got {v:?}"))),
+            _ => Err(ConfigError::new(
+                var,
+                format!("expected true or false, got {v:?}"),
+            )),
         },
     }
 }

@@ -4,7 +4,9 @@
 use std::time::Duration;
 
 use tonic::transport::Endpoint;
-use tonic_health::pb::{HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient};
+use tonic_health::pb::{
+    HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient,
+};
 
 /// Asks `url` (e.g. `http://127.0.0.1:50051`) once whether it is SERVING.
 pub async fn check(url: &str, timeout: Duration) -> Result<bool, tonic::transport::Error> {
@@ -14,7 +16,9 @@ pub async fn check(url: &str, timeout: Duration) -> Result<bool, tonic::transpor
         .connect()
         .await?;
     let response = HealthClient::new(channel)
-        .check(HealthCheckRequest { service: String::new() })
+        .check(HealthCheckRequest {
+            service: String::new(),
+        })
         .await;
     Ok(matches!(response, Ok(r) if r.get_ref().status() == ServingStatus::Serving))
 }

@@ -80,8 +80,10 @@ impl Health {
     /// all NOT_SERVING until [`Health::set_serving`].
     pub async fn new(
         services: &[&'static str],
-    ) -> (Self, tonic_health::pb::health_server::HealthServer<impl tonic_health::pb::health_server::Health>)
-    {
+    ) -> (
+        Self,
+        tonic_health::pb::health_server::HealthServer<impl tonic_health::pb::health_server::Health>,
+    ) {
         let (reporter, server) = tonic_health::server::health_reporter();
         let health = Self {
             reporter,
@@ -128,7 +130,11 @@ impl Health {
             while !health.draining.load(Ordering::SeqCst) {
                 ticker.tick().await;
                 let up = matches!(
-                    tokio::time::timeout(interval.max(Duration::from_secs(1)), crate::db::ping(&pool)).await,
+                    tokio::time::timeout(
+                        interval.max(Duration::from_secs(1)),
+                        crate::db::ping(&pool)
+                    )
+                    .await,
                     Ok(Ok(()))
                 );
                 if serving != Some(up) {
@@ -153,7 +159,9 @@ pub async fn serve(
     listener: TcpListener,
     routes: Routes,
     health: Health,
-    health_service: tonic_health::pb::health_server::HealthServer<impl tonic_health::pb::health_server::Health>,
+    health_service: tonic_health::pb::health_server::HealthServer<
+        impl tonic_health::pb::health_server::Health,
+    >,
     drain_timeout: Duration,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), tonic::transport::Error> {
@@ -200,7 +208,10 @@ pub async fn serve(
             result
         }
         Err(_) => {
-            tracing::warn!(?drain_timeout, "drain timed out, stopping with calls in flight");
+            tracing::warn!(
+                ?drain_timeout,
+                "drain timed out, stopping with calls in flight"
+            );
             Ok(())
         }
     }

@@ -45,13 +45,11 @@ impl ServiceCredential {
 
     /// A server interceptor that lets through only calls carrying the credential.
     pub fn require(self) -> impl Interceptor + Clone {
-        move |request: Request<()>| {
-            match bearer_token(request.metadata()) {
-                Ok(token) if self.matches(token) => Ok(request),
-                _ => Err(Status::unauthenticated(
-                    "this service accepts only the internal service credential",
-                )),
-            }
+        move |request: Request<()>| match bearer_token(request.metadata()) {
+            Ok(token) if self.matches(token) => Ok(request),
+            _ => Err(Status::unauthenticated(
+                "this service accepts only the internal service credential",
+            )),
         }
     }
 }
@@ -82,6 +80,9 @@ mod tests {
         wrong
             .metadata_mut()
             .insert("authorization", MetadataValue::from_static("Bearer abd"));
-        assert_eq!(check.call(wrong).unwrap_err().code(), tonic::Code::Unauthenticated);
+        assert_eq!(
+            check.call(wrong).unwrap_err().code(),
+            tonic::Code::Unauthenticated
+        );
     }
 }

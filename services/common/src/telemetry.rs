@@ -17,7 +17,12 @@ pub fn init(service_name: &'static str) -> Result<(), ConfigError> {
     let registry = tracing_subscriber::registry().with(filter);
     let result = match format.as_str() {
         "json" => registry
-            .with(fmt::layer().json().flatten_event(true).with_current_span(true))
+            .with(
+                fmt::layer()
+                    .json()
+                    .flatten_event(true)
+                    .with_current_span(true),
+            )
             .try_init(),
         "pretty" | "text" => registry.with(fmt::layer().compact()).try_init(),
         other => {
