@@ -20,6 +20,10 @@ use tonic_health::{ServingStatus, server::HealthReporter};
 
 use crate::config::{self, ConfigError};
 
+/// The `grpc.health.v1.Health` server a [`Health`] reports through.
+pub type HealthServer =
+    tonic_health::pb::health_server::HealthServer<tonic_health::server::HealthService>;
+
 /// Listener and drain settings, from `LISTEN_ADDR`, `SHUTDOWN_DRAIN_SECS`,
 /// `GRPC_MAX_MESSAGE_BYTES`.
 #[derive(Clone, Debug)]
@@ -78,13 +82,11 @@ pub struct Health {
 impl Health {
     /// A reporter for `services` (their full names, e.g. `interview_coach.identity.v1.IdentityService`),
     /// all NOT_SERVING until [`Health::set_serving`].
-    pub async fn new(
-        services: &[&'static str],
-    ) -> (
-        Self,
-        tonic_health::pb::health_server::HealthServer<impl tonic_health::pb::health_server::Health>,
-    ) {
-        let (reporter, server) = tonic_health::server::health_reporter();
+    pub async fn new(services: &[&'static str]) -> (Self, HealthServer) {
+        let reporter = HealthReporter::new();
+        let server = tonic_health::pb::health_server::HealthServer::new(
+            tonic_health::server::HealthService::from_health_reporter(reporter.clone()),
+        );
         let health = Self {
             reporter,
             services: services.into(),
@@ -159,9 +161,7 @@ pub async fn serve(
     listener: TcpListener,
     routes: Routes,
     health: Health,
-    health_service: tonic_health::pb::health_server::HealthServer<
-        impl tonic_health::pb::health_server::Health,
-    >,
+    health_service: HealthServer,
     drain_timeout: Duration,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), tonic::transport::Error> {

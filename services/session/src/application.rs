@@ -1,0 +1,157 @@
+//! Building and running the session service.
+
+use std::{future::Future, sync::Arc, time::Duration};
+
+use interview_coach_common::{
+    auth::TokenVerifier,
+    db,
+    server::{self, Health, HealthServer},
+    service_auth::ServiceCredential,
+};
+use interview_coach_proto::{
+    identity::v1::identity_service_client::IdentityServiceClient,
+    session::v1::session_service_server::{SERVICE_NAME, SessionServiceServer},
+};
+use sqlx::PgPool;
+use tokio::{net::TcpListener, sync::watch};
+use tonic::{service::Routes, transport::Endpoint};
+
+use crate::{
+    auth::Authenticator,
+    config::Settings,
+    evaluation_client::EvaluationClient,
+    interview::Interviews,
+    queue::{self, QueueSettings},
+    service::SessionApi,
+    sweeper,
+};
+
+/// Why the service could not start.
+pub type StartError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A built service: listening, not yet serving.
+pub struct Application {
+    listener: TcpListener,
+    port: u16,
+    settings: Settings,
+    pool: PgPool,
+    health: Health,
+    health_service: HealthServer,
+    interviews: Interviews,
+    auth: Arc<Authenticator>,
+}
+
+fn channel(url: &str, var: &str) -> Result<tonic::transport::Channel, StartError> {
+    Ok(Endpoint::from_shared(url.to_owned())
+        .map_err(|_| format!("invalid configuration: {var}: not a valid URL"))?
+        .connect_timeout(Duration::from_secs(2))
+        .tcp_nodelay(true)
+        .http2_keep_alive_interval(Duration::from_secs(30))
+        .keep_alive_while_idle(true)
+        .connect_lazy())
+}
+
+impl Application {
+    /// Connects (lazily) to the database, applies migrations and binds the listener.
+    pub async fn build(settings: Settings) -> Result<Self, StartError> {
+        let pool = settings.database.pool()?;
+        Self::build_with_pool(settings, pool).await
+    }
+
+    /// Like [`Application::build`] with a given pool (tests).
+    pub async fn build_with_pool(settings: Settings, pool: PgPool) -> Result<Self, StartError> {
+        if settings.database.migrate {
+            db::migrate(&pool).await?;
+        }
+        let listener = settings.server.bind().await?;
+        let port = listener.local_addr()?.port();
+        let (health, health_service) = Health::new(&[SERVICE_NAME]).await;
+
+        let verifier = TokenVerifier::new(&settings.jwt_issuer, &settings.jwt_audience);
+        let auth = Arc::new(Authenticator::new(
+            verifier,
+            IdentityServiceClient::new(channel(&settings.identity_url, "IDENTITY_URL")?),
+            settings.identity_timeout,
+            settings.key_refresh_min_interval,
+        ));
+        let evaluation = EvaluationClient::new(
+            channel(&settings.evaluation_url, "EVALUATION_URL")?,
+            ServiceCredential::new(settings.service_token.clone()),
+            settings.generate_timeout,
+            settings.evaluate_timeout,
+        );
+        let interviews = Interviews::new(
+            pool.clone(),
+            evaluation,
+            settings.submit_wait,
+            settings.recent_sessions_excluded,
+        );
+        Ok(Self {
+            listener,
+            port,
+            settings,
+            pool,
+            health,
+            health_service,
+            interviews,
+            auth,
+        })
+    }
+
+    /// The bound port (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until `shutdown` resolves, then drains within the configured bound.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send,
+    ) -> Result<(), StartError> {
+        // Identity may still be starting: a failure here is retried on the first unknown kid.
+        if !self.auth.refresh_keys(true).await {
+            tracing::warn!("signing keys not loaded yet; will fetch on first request");
+        }
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let db_watch = self
+            .health
+            .watch_database(self.pool.clone(), Duration::from_secs(2));
+        let worker = tokio::spawn(queue::run(
+            self.interviews.clone(),
+            QueueSettings {
+                interval: self.settings.worker_interval,
+                batch: self.settings.worker_batch,
+                retry_max: self.settings.retry_max,
+            },
+            stop_rx.clone(),
+        ));
+        let sweeper = tokio::spawn(sweeper::run(
+            self.interviews.clone(),
+            self.settings.sweeper_interval,
+            self.settings.session_grace,
+            stop_rx,
+        ));
+
+        let api = SessionServiceServer::new(SessionApi::new(self.auth, self.interviews))
+            .max_decoding_message_size(self.settings.server.max_message_bytes);
+        tracing::info!(port = self.port, "session-service listening");
+        let result = server::serve(
+            self.listener,
+            Routes::new(api),
+            self.health,
+            self.health_service,
+            self.settings.server.drain_timeout,
+            shutdown,
+        )
+        .await;
+
+        let _ = stop_tx.send(true);
+        db_watch.abort();
+        let _ = tokio::time::timeout(self.settings.server.drain_timeout, async {
+            let _ = worker.await;
+            let _ = sweeper.await;
+        })
+        .await;
+        result.map_err(Into::into)
+    }
+}

@@ -1,0 +1,63 @@
+//! The one error type of the session service and its mapping to gRPC status codes.
+
+use interview_coach_common::{auth::AuthError, db, status};
+use tonic::{Code, Status};
+
+/// Everything that can go wrong below the gRPC edge.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    /// No, bad or expired access token, or the account is gone.
+    #[error("unauthenticated: {0}")]
+    Unauthenticated(#[from] AuthError),
+    /// The session (or question) does not exist or belongs to someone else.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The session cannot take this now (finished, past its deadline, evaluations pending).
+    #[error("{0}")]
+    FailedPrecondition(String),
+    /// The question already has an answer.
+    #[error("question already answered")]
+    AlreadyAnswered,
+    /// A downstream service failed or timed out.
+    #[error("{service} call failed: {status:?}")]
+    Downstream {
+        /// Which service.
+        service: &'static str,
+        /// What it said.
+        status: Status,
+    },
+    /// The database failed.
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A bug or broken invariant; details only in logs.
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl From<SessionError> for Status {
+    fn from(err: SessionError) -> Self {
+        match err {
+            SessionError::Unauthenticated(auth) => auth.into(),
+            SessionError::NotFound(what) => Status::not_found(format!("{what} not found")),
+            SessionError::FailedPrecondition(message) => Status::failed_precondition(message),
+            SessionError::AlreadyAnswered => {
+                Status::already_exists("this question already has an answer")
+            }
+            SessionError::Downstream { service, status } => match status.code() {
+                // Our own bad request to a dependency is our bug, not the caller's.
+                Code::InvalidArgument | Code::Unauthenticated | Code::PermissionDenied => {
+                    status::internal(&format!("{service} refused our call: {status:?}"))
+                }
+                _ => status::unavailable(service, &format!("{status:?}")),
+            },
+            SessionError::Database(err) if db::is_unavailable(&err) => {
+                status::unavailable("the database", &err)
+            }
+            SessionError::Database(err) => status::internal(&err),
+            SessionError::Internal(message) => status::internal(&message),
+        }
+    }
+}
+
+/// Shorthand for results of this service.
+pub type Result<T, E = SessionError> = std::result::Result<T, E>;

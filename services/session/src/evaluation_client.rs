@@ -1,0 +1,165 @@
+//! The evaluation service as the session service calls it: the service credential on every
+//! call, a deadline on every call, and a retry only where repeating is harmless.
+
+use std::{future::Future, time::Duration};
+
+use interview_coach_common::{
+    domain::{Difficulty, InterviewType},
+    service_auth::ServiceCredential,
+};
+use interview_coach_proto::evaluation::v1::{
+    self as pb, evaluation_service_client::EvaluationServiceClient,
+};
+use tonic::{Code, Request, Status, transport::Channel};
+use uuid::Uuid;
+
+use crate::error::{Result, SessionError};
+
+/// Most session ids one ListEvaluations call takes.
+const SESSIONS_PER_CALL: usize = 100;
+/// Page size asked of ListEvaluations.
+const EVALUATIONS_PER_PAGE: i32 = 1000;
+const SERVICE: &str = "the evaluation service";
+
+/// A cheap-to-clone client of the evaluation service.
+#[derive(Clone)]
+pub struct EvaluationClient {
+    inner: EvaluationServiceClient<Channel>,
+    credential: ServiceCredential,
+    generate_timeout: Duration,
+    evaluate_timeout: Duration,
+}
+
+impl EvaluationClient {
+    /// A client over `channel` (connected lazily).
+    pub fn new(
+        channel: Channel,
+        credential: ServiceCredential,
+        generate_timeout: Duration,
+        evaluate_timeout: Duration,
+    ) -> Self {
+        Self {
+            inner: EvaluationServiceClient::new(channel),
+            credential,
+            generate_timeout,
+            evaluate_timeout,
+        }
+    }
+
+    /// The configured deadline of EvaluateAnswer.
+    pub fn evaluate_timeout(&self) -> Duration {
+        self.evaluate_timeout
+    }
+
+    fn request<T>(&self, message: T, timeout: Duration) -> Result<Request<T>> {
+        let mut request = Request::new(message);
+        request.set_timeout(timeout);
+        self.credential
+            .attach(&mut request)
+            .map_err(|status| SessionError::Internal(status.message().to_owned()))?;
+        Ok(request)
+    }
+
+    /// Runs `call` with a hard client-side deadline.
+    async fn deadline<T>(
+        timeout: Duration,
+        call: impl Future<Output = Result<tonic::Response<T>, Status>>,
+    ) -> Result<T> {
+        match tokio::time::timeout(timeout, call).await {
+            Ok(Ok(response)) => Ok(response.into_inner()),
+            Ok(Err(status)) => Err(SessionError::Downstream {
+                service: SERVICE,
+                status,
+            }),
+            Err(_) => Err(SessionError::Downstream {
+                service: SERVICE,
+                status: Status::deadline_exceeded("evaluation service deadline exceeded"),
+            }),
+        }
+    }
+
+    fn retryable(err: &SessionError) -> bool {
+        matches!(err, SessionError::Downstream { status, .. } if status.code() == Code::Unavailable)
+    }
+
+    /// `count` questions, avoiding `exclude_keys` while possible. Read-only: retried once
+    /// when the service is unavailable.
+    pub async fn generate_questions(
+        &self,
+        interview_type: InterviewType,
+        difficulty: Difficulty,
+        count: i32,
+        exclude_keys: Vec<String>,
+    ) -> Result<Vec<pb::GeneratedQuestion>> {
+        let message = pb::GenerateQuestionsRequest {
+            interview_type: interview_type.to_proto() as i32,
+            difficulty: difficulty.to_proto() as i32,
+            count,
+            exclude_keys,
+        };
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let request = self.request(message.clone(), self.generate_timeout)?;
+            let result = Self::deadline(
+                self.generate_timeout,
+                self.inner.clone().generate_questions(request),
+            )
+            .await;
+            match result {
+                Err(err) if attempt < 2 && Self::retryable(&err) => continue,
+                other => return other.map(|r| r.questions),
+            }
+        }
+    }
+
+    /// Evaluates one answer (idempotent on the evaluation side: repeats return the stored
+    /// evaluation), waiting at most `timeout`.
+    pub async fn evaluate(
+        &self,
+        message: pb::EvaluateAnswerRequest,
+        timeout: Duration,
+    ) -> Result<pb::Evaluation> {
+        let request = self.request(message, timeout)?;
+        let response = Self::deadline(timeout, self.inner.clone().evaluate_answer(request)).await?;
+        response
+            .evaluation
+            .ok_or_else(|| SessionError::Internal("EvaluateAnswer returned no evaluation".into()))
+    }
+
+    /// Every evaluation of `session_ids`, in batches of 100 sessions and pages of 1,000.
+    pub async fn list_for_sessions(&self, session_ids: &[Uuid]) -> Result<Vec<pb::Evaluation>> {
+        let mut evaluations = Vec::new();
+        for chunk in session_ids.chunks(SESSIONS_PER_CALL) {
+            let ids: Vec<String> = chunk.iter().map(Uuid::to_string).collect();
+            let mut page_token = String::new();
+            loop {
+                let message = pb::ListEvaluationsRequest {
+                    session_ids: ids.clone(),
+                    page_size: EVALUATIONS_PER_PAGE,
+                    page_token: page_token.clone(),
+                };
+                let mut attempt = 0;
+                let page = loop {
+                    attempt += 1;
+                    let request = self.request(message.clone(), self.evaluate_timeout)?;
+                    match Self::deadline(
+                        self.evaluate_timeout,
+                        self.inner.clone().list_evaluations(request),
+                    )
+                    .await
+                    {
+                        Err(err) if attempt < 2 && Self::retryable(&err) => continue,
+                        other => break other?,
+                    }
+                };
+                evaluations.extend(page.evaluations);
+                if page.next_page_token.is_empty() {
+                    break;
+                }
+                page_token = page.next_page_token;
+            }
+        }
+        Ok(evaluations)
+    }
+}

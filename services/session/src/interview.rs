@@ -1,0 +1,271 @@
+//! The interview use cases: create, read, answer, complete, abandon. The gRPC adapter, the
+//! queue worker and the sweeper all go through here.
+
+use std::time::Duration;
+
+use interview_coach_proto::session::v1 as pb;
+use rust_decimal::{Decimal, prelude::FromPrimitive};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::{
+    domain::{ListQuery, NewAnswer, NewSession, SessionStatus},
+    error::{Result, SessionError},
+    evaluation_client::EvaluationClient,
+    page_token::PageToken,
+    repo::{self, SessionRow},
+    views,
+};
+
+/// How often CompleteSession re-reads when answers arrive while it finishes.
+const FINISH_ATTEMPTS: usize = 3;
+
+/// The use cases, cheap to clone.
+#[derive(Clone)]
+pub struct Interviews {
+    pool: PgPool,
+    evaluation: EvaluationClient,
+    submit_wait: Duration,
+    recent_sessions_excluded: i64,
+}
+
+impl Interviews {
+    /// Wires the use cases.
+    pub fn new(
+        pool: PgPool,
+        evaluation: EvaluationClient,
+        submit_wait: Duration,
+        recent_sessions_excluded: i64,
+    ) -> Self {
+        Self {
+            pool,
+            evaluation,
+            submit_wait,
+            recent_sessions_excluded,
+        }
+    }
+
+    /// The pool (for the worker and sweeper).
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// The evaluation client (for the worker).
+    pub fn evaluation(&self) -> &EvaluationClient {
+        &self.evaluation
+    }
+
+    /// Generates the questions first, then stores the session with them in one
+    /// transaction: an evaluation outage writes nothing.
+    pub async fn create(&self, user_id: Uuid, new: NewSession) -> Result<pb::Session> {
+        let exclude =
+            repo::recent_question_keys(&self.pool, user_id, self.recent_sessions_excluded).await?;
+        let questions = self
+            .evaluation
+            .generate_questions(
+                new.interview_type,
+                new.difficulty,
+                new.question_count.get(),
+                exclude,
+            )
+            .await?;
+        if questions.len() != new.question_count.get() as usize {
+            return Err(SessionError::Internal(format!(
+                "asked for {} questions, got {}",
+                new.question_count.get(),
+                questions.len()
+            )));
+        }
+        let session_id = repo::insert_session(&self.pool, user_id, &new, &questions).await?;
+        self.get(user_id, session_id).await
+    }
+
+    /// The session with its questions, answers and evaluations.
+    pub async fn get(&self, user_id: Uuid, session_id: Uuid) -> Result<pb::Session> {
+        let row = repo::get_session(&self.pool, user_id, session_id).await?;
+        self.detailed(&row).await
+    }
+
+    async fn detailed(&self, row: &SessionRow) -> Result<pb::Session> {
+        let questions = repo::questions_with_answers(&self.pool, row.id).await?;
+        let any_evaluated = questions
+            .iter()
+            .any(|q| q.evaluation_status.as_deref() == Some("evaluated"));
+        let evaluations = if any_evaluated {
+            views::by_answer(self.evaluation.list_for_sessions(&[row.id]).await?)
+        } else {
+            views::EvaluationsByAnswer::new()
+        };
+        Ok(views::session(row, questions, &evaluations))
+    }
+
+    /// A page of the user's sessions and the next page's token.
+    pub async fn list(
+        &self,
+        user_id: Uuid,
+        query: ListQuery,
+    ) -> Result<(Vec<pb::Session>, String)> {
+        let mut rows = repo::list_sessions(&self.pool, user_id, &query).await?;
+        let has_more = rows.len() as i64 > query.page_size;
+        rows.truncate(query.page_size as usize);
+        let next = match rows.last() {
+            Some(last) if has_more => PageToken {
+                created_at: last.created_at,
+                id: last.id,
+                status_filter: query.status.map(|s| s.as_str().to_owned()),
+            }
+            .encode(),
+            _ => String::new(),
+        };
+        let empty = views::EvaluationsByAnswer::new();
+        Ok((
+            rows.iter()
+                .map(|row| views::session(row, Vec::new(), &empty))
+                .collect(),
+            next,
+        ))
+    }
+
+    /// Stores the answer, then asks for its evaluation for at most the configured wait; a
+    /// slow or failed evaluation leaves it pending for the queue worker.
+    pub async fn submit(
+        &self,
+        user_id: Uuid,
+        answer: NewAnswer,
+    ) -> Result<pb::SubmitAnswerResponse> {
+        let wait = self.submit_wait.min(self.evaluation.evaluate_timeout());
+        // Keep the worker off this answer while we try inline (plus a margin).
+        let hold = wait + Duration::from_secs(2);
+        let (pending, created_at) = repo::insert_answer(&self.pool, user_id, &answer, hold).await?;
+        let stored = pb::Answer {
+            id: pending.answer_id.to_string(),
+            text: pending.answer_text.clone(),
+            create_time: Some(interview_coach_common::time::timestamp(created_at)),
+        };
+        if wait.is_zero() {
+            return Ok(pending_response(stored));
+        }
+        match self
+            .evaluation
+            .evaluate(pending.evaluate_request(), wait)
+            .await
+        {
+            Ok(evaluation) => {
+                repo::mark_evaluated(&self.pool, pending.answer_id).await?;
+                Ok(pb::SubmitAnswerResponse {
+                    answer: Some(stored),
+                    evaluation_state: pb::EvaluationState::Evaluated as i32,
+                    evaluation: Some(views::evaluation(&evaluation)),
+                })
+            }
+            Err(err) => {
+                tracing::info!(answer_id = %pending.answer_id, error = %err, "evaluation not ready inline; left pending");
+                Ok(pending_response(stored))
+            }
+        }
+    }
+
+    /// Completes the session: finishes pending evaluations first (or FAILED_PRECONDITION
+    /// when that is impossible now), then sets the mean score in one transaction that holds
+    /// the session row, so an answer arriving meanwhile is either counted or refused.
+    /// `user_id` is `None` for the sweeper.
+    pub async fn complete(&self, user_id: Option<Uuid>, session_id: Uuid) -> Result<()> {
+        for _ in 0..FINISH_ATTEMPTS {
+            self.ensure_open(user_id, session_id).await?;
+            for pending in repo::pending_for_session(&self.pool, session_id).await? {
+                let timeout = self.evaluation.evaluate_timeout();
+                match self
+                    .evaluation
+                    .evaluate(pending.evaluate_request(), timeout)
+                    .await
+                {
+                    Ok(_) => repo::mark_evaluated(&self.pool, pending.answer_id).await?,
+                    Err(err) => {
+                        tracing::warn!(%session_id, error = %err, "cannot finish pending evaluation");
+                        return Err(SessionError::FailedPrecondition(
+                            "answers are still being evaluated and the evaluation service is \
+                             unavailable; retry later"
+                                .into(),
+                        ));
+                    }
+                }
+            }
+            let scores = views::by_answer(self.evaluation.list_for_sessions(&[session_id]).await?);
+
+            let mut tx = self.pool.begin().await?;
+            match repo::lock_session(&mut tx, session_id, user_id).await? {
+                None => return Err(SessionError::NotFound("session")),
+                Some(status) if status != SessionStatus::InProgress.as_str() => {
+                    return Err(already_finished(&status));
+                }
+                Some(_) => {}
+            }
+            let answers = repo::answers_in_tx(&mut tx, session_id).await?;
+            let mut total = Decimal::ZERO;
+            let mut complete = true;
+            for (answer_id, status) in &answers {
+                match scores.get(answer_id) {
+                    Some(evaluation) if status == "evaluated" => {
+                        total += Decimal::from_f64(evaluation.score).unwrap_or_default();
+                    }
+                    _ => complete = false,
+                }
+            }
+            if !complete {
+                // An answer came in after we looked; go round again.
+                tx.rollback().await?;
+                continue;
+            }
+            let overall =
+                (!answers.is_empty()).then(|| (total / Decimal::from(answers.len())).round_dp(2));
+            repo::finish(&mut tx, session_id, SessionStatus::Completed, overall).await?;
+            tx.commit().await?;
+            return Ok(());
+        }
+        Err(SessionError::FailedPrecondition(
+            "answers keep arriving; retry".into(),
+        ))
+    }
+
+    /// Abandons an in-progress session.
+    pub async fn abandon(&self, user_id: Option<Uuid>, session_id: Uuid) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        match repo::lock_session(&mut tx, session_id, user_id).await? {
+            None => Err(SessionError::NotFound("session")),
+            Some(status) if status != SessionStatus::InProgress.as_str() => {
+                Err(already_finished(&status))
+            }
+            Some(_) => {
+                repo::finish(&mut tx, session_id, SessionStatus::Abandoned, None).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+        }
+    }
+
+    async fn ensure_open(&self, user_id: Option<Uuid>, session_id: Uuid) -> Result<()> {
+        let row = match user_id {
+            Some(user_id) => repo::get_session(&self.pool, user_id, session_id).await?,
+            None => repo::get_session_any_user(&self.pool, session_id).await?,
+        };
+        match row.status()? {
+            SessionStatus::InProgress => Ok(()),
+            _ => Err(already_finished(&row.status)),
+        }
+    }
+}
+
+fn pending_response(answer: pb::Answer) -> pb::SubmitAnswerResponse {
+    pb::SubmitAnswerResponse {
+        answer: Some(answer),
+        evaluation_state: pb::EvaluationState::Pending as i32,
+        evaluation: None,
+    }
+}
+
+fn already_finished(status: &str) -> SessionError {
+    SessionError::FailedPrecondition(format!(
+        "the session is already {}",
+        status.replace('_', " ")
+    ))
+}

@@ -1,0 +1,117 @@
+//! The gRPC adapter: authenticate, validate into domain types, call the use case, map the
+//! error in one place (`From<SessionError> for Status`).
+
+use std::sync::Arc;
+
+use interview_coach_proto::session::v1::{self as pb, session_service_server::SessionService};
+use tonic::{Request, Response, Status};
+use uuid::Uuid;
+
+use crate::{
+    auth::Authenticator,
+    domain::{ListQuery, NewAnswer, NewSession, parse_session_id},
+    interview::Interviews,
+    progress,
+};
+
+/// The SessionService implementation.
+pub struct SessionApi {
+    auth: Arc<Authenticator>,
+    interviews: Interviews,
+}
+
+impl SessionApi {
+    /// Wires the service.
+    pub fn new(auth: Arc<Authenticator>, interviews: Interviews) -> Self {
+        Self { auth, interviews }
+    }
+
+    async fn user<T>(&self, request: &Request<T>) -> Result<Uuid, Status> {
+        Ok(self.auth.authenticate(request.metadata()).await?.0)
+    }
+}
+
+#[tonic::async_trait]
+impl SessionService for SessionApi {
+    async fn create_session(
+        &self,
+        request: Request<pb::CreateSessionRequest>,
+    ) -> Result<Response<pb::CreateSessionResponse>, Status> {
+        let user = self.user(&request).await?;
+        let new = NewSession::parse(request.get_ref())?;
+        let session = self.interviews.create(user, new).await?;
+        Ok(Response::new(pb::CreateSessionResponse {
+            session: Some(session),
+        }))
+    }
+
+    async fn get_session(
+        &self,
+        request: Request<pb::GetSessionRequest>,
+    ) -> Result<Response<pb::GetSessionResponse>, Status> {
+        let user = self.user(&request).await?;
+        let session_id = parse_session_id(&request.get_ref().session_id)?;
+        let session = self.interviews.get(user, session_id).await?;
+        Ok(Response::new(pb::GetSessionResponse {
+            session: Some(session),
+        }))
+    }
+
+    async fn list_sessions(
+        &self,
+        request: Request<pb::ListSessionsRequest>,
+    ) -> Result<Response<pb::ListSessionsResponse>, Status> {
+        let user = self.user(&request).await?;
+        let query = ListQuery::parse(request.get_ref())?;
+        let (sessions, next_page_token) = self.interviews.list(user, query).await?;
+        Ok(Response::new(pb::ListSessionsResponse {
+            sessions,
+            next_page_token,
+        }))
+    }
+
+    async fn submit_answer(
+        &self,
+        request: Request<pb::SubmitAnswerRequest>,
+    ) -> Result<Response<pb::SubmitAnswerResponse>, Status> {
+        let user = self.user(&request).await?;
+        let answer = NewAnswer::parse(request.into_inner())?;
+        Ok(Response::new(self.interviews.submit(user, answer).await?))
+    }
+
+    async fn complete_session(
+        &self,
+        request: Request<pb::CompleteSessionRequest>,
+    ) -> Result<Response<pb::CompleteSessionResponse>, Status> {
+        let user = self.user(&request).await?;
+        let session_id = parse_session_id(&request.get_ref().session_id)?;
+        self.interviews.complete(Some(user), session_id).await?;
+        let session = self.interviews.get(user, session_id).await?;
+        Ok(Response::new(pb::CompleteSessionResponse {
+            session: Some(session),
+        }))
+    }
+
+    async fn abandon_session(
+        &self,
+        request: Request<pb::AbandonSessionRequest>,
+    ) -> Result<Response<pb::AbandonSessionResponse>, Status> {
+        let user = self.user(&request).await?;
+        let session_id = parse_session_id(&request.get_ref().session_id)?;
+        self.interviews.abandon(Some(user), session_id).await?;
+        let session = self.interviews.get(user, session_id).await?;
+        Ok(Response::new(pb::AbandonSessionResponse {
+            session: Some(session),
+        }))
+    }
+
+    async fn get_progress(
+        &self,
+        request: Request<pb::GetProgressRequest>,
+    ) -> Result<Response<pb::GetProgressResponse>, Status> {
+        let user = self.user(&request).await?;
+        let progress =
+            progress::progress(self.interviews.pool(), self.interviews.evaluation(), user).await?;
+        Ok(Response::new(progress))
+    }
+}

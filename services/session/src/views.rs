@@ -1,0 +1,115 @@
+//! Stored rows and evaluations turned into the session contract's messages.
+
+use std::collections::HashMap;
+
+use chrono::{TimeDelta, Utc};
+use interview_coach_common::{
+    domain::{Difficulty, InterviewType},
+    time::{duration, timestamp},
+};
+use interview_coach_proto::{evaluation::v1 as eval_pb, session::v1 as pb};
+use rust_decimal::prelude::ToPrimitive;
+use uuid::Uuid;
+
+use crate::{
+    domain::SessionStatus,
+    question_data::QuestionData,
+    repo::{QuestionRow, SessionRow},
+};
+
+/// Evaluations of a session by answer id.
+pub type EvaluationsByAnswer = HashMap<Uuid, eval_pb::Evaluation>;
+
+/// Indexes evaluations by their answer.
+pub fn by_answer(evaluations: Vec<eval_pb::Evaluation>) -> EvaluationsByAnswer {
+    evaluations
+        .into_iter()
+        .filter_map(|e| Uuid::parse_str(&e.answer_id).ok().map(|id| (id, e)))
+        .collect()
+}
+
+/// The session contract's view of an evaluation.
+pub fn evaluation(e: &eval_pb::Evaluation) -> pb::Evaluation {
+    pb::Evaluation {
+        id: e.id.clone(),
+        score: e.score,
+        feedback: e.feedback.clone(),
+        strengths: e.strengths.clone(),
+        improvements: e.improvements.clone(),
+        provenance: e.provenance.clone(),
+        create_time: e.create_time,
+    }
+}
+
+fn interview_type(stored: &str) -> i32 {
+    InterviewType::parse(stored).map_or(0, |t| t.to_proto() as i32)
+}
+
+fn difficulty(stored: &str) -> i32 {
+    Difficulty::parse(stored).map_or(0, |d| d.to_proto() as i32)
+}
+
+fn question(row: QuestionRow, evaluations: &EvaluationsByAnswer) -> pb::Question {
+    let data = QuestionData::from_json(row.question_data);
+    let provenance = Some(data.provenance_proto());
+    let answer = row.answer_id.map(|id| pb::Answer {
+        id: id.to_string(),
+        text: row.answer_text.clone().unwrap_or_default(),
+        create_time: row.answer_created_at.map(timestamp),
+    });
+    let evaluation = row
+        .answer_id
+        .and_then(|id| evaluations.get(&id))
+        .map(evaluation);
+    let state = match (&answer, &evaluation) {
+        (None, _) => pb::EvaluationState::NotAnswered,
+        (Some(_), Some(_)) => pb::EvaluationState::Evaluated,
+        (Some(_), None) => pb::EvaluationState::Pending,
+    };
+    pb::Question {
+        id: row.id.to_string(),
+        position: row.position,
+        text: row.question_text,
+        interview_type: interview_type(&row.question_type),
+        difficulty: difficulty(&row.difficulty),
+        hints: data.hints,
+        examples: data.examples,
+        answer,
+        evaluation_state: state as i32,
+        evaluation,
+        provenance,
+    }
+}
+
+/// A session; with `questions` for the detailed views, without for lists.
+pub fn session(
+    row: &SessionRow,
+    questions: Vec<QuestionRow>,
+    evaluations: &EvaluationsByAnswer,
+) -> pb::Session {
+    let status = SessionStatus::parse(&row.status);
+    let remaining = if status == Some(SessionStatus::InProgress) {
+        row.deadline - Utc::now()
+    } else {
+        TimeDelta::zero()
+    };
+    pb::Session {
+        id: row.id.to_string(),
+        interview_type: interview_type(&row.interview_type),
+        difficulty: difficulty(&row.difficulty),
+        duration_minutes: row.duration_minutes,
+        status: status.map_or(0, |s| s.to_proto() as i32),
+        overall_score: row.overall_score.and_then(|s| s.to_f64()),
+        create_time: Some(timestamp(row.created_at)),
+        deadline_time: Some(timestamp(row.deadline)),
+        time_remaining: Some(duration(remaining)),
+        complete_time: row.completed_at.map(timestamp),
+        update_time: Some(timestamp(row.updated_at)),
+        question_count: i32::try_from(row.question_count).unwrap_or(i32::MAX),
+        answered_count: i32::try_from(row.answered_count).unwrap_or(i32::MAX),
+        questions: questions
+            .into_iter()
+            .map(|q| question(q, evaluations))
+            .collect(),
+    }
+}
