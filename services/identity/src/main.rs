@@ -1,4 +1,16 @@
-fn main() {
-    eprintln!("identity-service: not built yet");
-    std::process::exit(1);
+//! identity-service: `serve` (default), `healthcheck` or `migrate`.
+
+use std::process::ExitCode;
+
+use identity_service::{Application, Settings, config::DEFAULT_LISTEN_ADDR};
+use interview_coach_common::{cli, shutdown};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    cli::main("identity-service", DEFAULT_LISTEN_ADDR, || async {
+        let application = Application::build(Settings::from_env()?).await?;
+        application.run_until_stopped(shutdown::signal()).await?;
+        Ok(())
+    })
+    .await
 }

@@ -1,0 +1,222 @@
+//! What the RPCs do, on validated input: accounts, sign-in, token exchange. The gRPC layer
+//! (grpc.rs) only converts messages to and from these calls.
+
+use std::{net::IpAddr, sync::Arc};
+
+use interview_coach_common::auth::{TokenVerifier, Verified};
+use sqlx::PgPool;
+use tonic::metadata::MetadataMap;
+use uuid::Uuid;
+
+use crate::{
+    domain::{Email, Password, PasswordAttempt, UserName},
+    error::IdentityError,
+    login_throttle::LoginThrottle,
+    password_hasher::PasswordHasher,
+    refresh_tokens_repo,
+    tokens::{self, RefreshToken, TokenPair, Tokens},
+    users_repo::{self, InsertError, User},
+};
+
+/// The account operations.
+#[derive(Clone, Debug)]
+pub struct Accounts {
+    pool: PgPool,
+    hasher: PasswordHasher,
+    throttle: Arc<LoginThrottle>,
+    tokens: Tokens,
+    verifier: TokenVerifier,
+}
+
+/// A new account and its first tokens.
+#[derive(Debug)]
+pub struct SignedIn {
+    pub user: User,
+    pub tokens: TokenPair,
+}
+
+impl Accounts {
+    /// Operations over `pool`.
+    pub fn new(
+        pool: PgPool,
+        hasher: PasswordHasher,
+        throttle: Arc<LoginThrottle>,
+        tokens: Tokens,
+        verifier: TokenVerifier,
+    ) -> Self {
+        Self {
+            pool,
+            hasher,
+            throttle,
+            tokens,
+            verifier,
+        }
+    }
+
+    /// Creates an account and signs it in.
+    pub async fn register(
+        &self,
+        email: Email,
+        password: Password,
+        name: UserName,
+    ) -> Result<SignedIn, IdentityError> {
+        let hash = self.hasher.hash(&password).await?;
+        let mut tx = self.pool.begin().await?;
+        let user = users_repo::insert(&mut tx, &email, &hash, &name)
+            .await
+            .map_err(|err| match err {
+                InsertError::EmailTaken => IdentityError::EmailTaken,
+                InsertError::Database(db) => IdentityError::Database(db),
+            })?;
+        let tokens = self
+            .tokens
+            .issue_pair(&mut tx, user.id, tokens::new_family())
+            .await?;
+        tx.commit().await?;
+        tracing::info!(user_id = %user.id, "account registered");
+        Ok(SignedIn { user, tokens })
+    }
+
+    /// Signs in. Unknown email and wrong password fail alike and take about as long;
+    /// throttled callers are refused before any password check.
+    pub async fn login(
+        &self,
+        email: Email,
+        password: PasswordAttempt,
+        peer: Option<IpAddr>,
+    ) -> Result<SignedIn, IdentityError> {
+        self.throttle
+            .check(&email, peer)
+            .map_err(|t| IdentityError::Throttled {
+                retry_after: t.retry_after,
+            })?;
+        let mut conn = self.pool.acquire().await?;
+        let credentials = users_repo::find_credentials_by_email(&mut conn, &email).await?;
+        drop(conn);
+        let matches = self
+            .hasher
+            .verify(&password, credentials.as_ref().map(|c| &c.password_hash))
+            .await?;
+        let Some(credentials) = credentials.filter(|_| matches) else {
+            self.throttle.record_failure(&email, peer);
+            tracing::info!(?peer, "sign-in refused: wrong email or password");
+            return Err(IdentityError::WrongCredentials);
+        };
+        self.throttle.record_success(&email);
+        let mut tx = self.pool.begin().await?;
+        let tokens = self
+            .tokens
+            .issue_pair(&mut tx, credentials.user.id, tokens::new_family())
+            .await?;
+        tx.commit().await?;
+        Ok(SignedIn {
+            user: credentials.user,
+            tokens,
+        })
+    }
+
+    /// Exchanges a refresh token for a new pair.
+    pub async fn refresh(&self, presented: &RefreshToken) -> Result<TokenPair, IdentityError> {
+        self.tokens.rotate(&self.pool, presented).await
+    }
+
+    /// Revokes the family of a refresh token. Idempotent.
+    pub async fn logout(&self, presented: &RefreshToken) -> Result<(), IdentityError> {
+        self.tokens.revoke_family(&self.pool, presented).await
+    }
+
+    /// Who the access token in `metadata` belongs to.
+    pub fn authenticate(&self, metadata: &MetadataMap) -> Result<Uuid, IdentityError> {
+        let Verified { user_id, .. } = self.verifier.verify_metadata(metadata)?;
+        Ok(user_id.0)
+    }
+
+    /// The account `user_id`.
+    pub async fn current_user(&self, user_id: Uuid) -> Result<User, IdentityError> {
+        let mut conn = self.pool.acquire().await?;
+        users_repo::find_by_id(&mut conn, user_id)
+            .await?
+            .ok_or(IdentityError::AccountGone)
+    }
+
+    /// Renames the account `user_id`.
+    pub async fn rename(&self, user_id: Uuid, name: UserName) -> Result<User, IdentityError> {
+        let mut conn = self.pool.acquire().await?;
+        users_repo::update_name(&mut conn, user_id, &name)
+            .await?
+            .ok_or(IdentityError::AccountGone)
+    }
+
+    /// Changes the password of `user_id` after checking the current one; revokes every
+    /// refresh token of the user and signs them in afresh, in one transaction.
+    pub async fn change_password(
+        &self,
+        user_id: Uuid,
+        current: PasswordAttempt,
+        new: Password,
+        peer: Option<IpAddr>,
+    ) -> Result<TokenPair, IdentityError> {
+        self.confirm_password(user_id, &current, peer).await?;
+        let hash = self.hasher.hash(&new).await?;
+        let mut tx = self.pool.begin().await?;
+        if !users_repo::update_password_hash(&mut tx, user_id, &hash).await? {
+            return Err(IdentityError::AccountGone);
+        }
+        let revoked = refresh_tokens_repo::revoke_all_of_user(&mut tx, user_id).await?;
+        let tokens = self
+            .tokens
+            .issue_pair(&mut tx, user_id, tokens::new_family())
+            .await?;
+        tx.commit().await?;
+        tracing::info!(%user_id, revoked, "password changed, refresh tokens revoked");
+        Ok(tokens)
+    }
+
+    /// Deletes the account `user_id` after checking its password; the database cascades
+    /// to everything the user owns.
+    pub async fn delete(
+        &self,
+        user_id: Uuid,
+        password: PasswordAttempt,
+        peer: Option<IpAddr>,
+    ) -> Result<(), IdentityError> {
+        self.confirm_password(user_id, &password, peer).await?;
+        let mut conn = self.pool.acquire().await?;
+        if !users_repo::delete(&mut conn, user_id).await? {
+            return Err(IdentityError::AccountGone);
+        }
+        tracing::info!(%user_id, "account deleted");
+        Ok(())
+    }
+
+    /// Checks the password of an authenticated user, under the same throttle as sign-in
+    /// (a stolen access token must not become a password oracle).
+    async fn confirm_password(
+        &self,
+        user_id: Uuid,
+        attempt: &PasswordAttempt,
+        peer: Option<IpAddr>,
+    ) -> Result<(), IdentityError> {
+        let mut conn = self.pool.acquire().await?;
+        let credentials = users_repo::find_credentials_by_id(&mut conn, user_id)
+            .await?
+            .ok_or(IdentityError::AccountGone)?;
+        drop(conn);
+        let email = Email::from_stored(credentials.user.email.clone());
+        self.throttle
+            .check(&email, peer)
+            .map_err(|t| IdentityError::Throttled {
+                retry_after: t.retry_after,
+            })?;
+        if !self
+            .hasher
+            .verify(attempt, Some(&credentials.password_hash))
+            .await?
+        {
+            self.throttle.record_failure(&email, peer);
+            return Err(IdentityError::WrongPassword);
+        }
+        self.throttle.record_success(&email);
+        Ok(())
+    }
+}

@@ -1,0 +1,219 @@
+//! Wiring: settings in, a bound gRPC server out.
+
+use std::{future::Future, pin::Pin, sync::Arc, time::Duration};
+
+use chrono::Utc;
+use interview_coach_common::{
+    config::ConfigError,
+    db,
+    server::{self, Health},
+};
+use interview_coach_proto::identity::v1::identity_service_server::{
+    IdentityServiceServer, SERVICE_NAME,
+};
+use sqlx::{PgPool, migrate::MigrateError};
+use tokio::sync::oneshot;
+use tonic::service::Routes;
+
+use crate::{
+    accounts::Accounts,
+    config::Settings,
+    grpc::IdentityGrpc,
+    login_throttle::LoginThrottle,
+    password_hasher::{HashError, PasswordHasher},
+    refresh_tokens_repo,
+    tokens::{AccessTokenIssuer, SigningKeys, SigningKeysError, Tokens},
+};
+
+/// How often health re-checks the database.
+const DATABASE_CHECK_INTERVAL: Duration = Duration::from_secs(5);
+/// How often expired refresh tokens are deleted.
+const EXPIRED_TOKEN_SWEEP_INTERVAL: Duration = Duration::from_secs(3600);
+
+/// Why the service cannot start or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// A bad setting.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// Migrations failed.
+    #[error("cannot apply migrations: {0}")]
+    Migrate(#[from] MigrateError),
+    /// The signing keys cannot be used.
+    #[error("signing keys: {0}")]
+    SigningKeys(#[from] SigningKeysError),
+    /// The public keys cannot be loaded into a verifier.
+    #[error("signing keys: cannot build the verifier: {0}")]
+    Verifier(#[from] jsonwebtoken::errors::Error),
+    /// bcrypt cannot run (the dummy hash failed).
+    #[error("password hashing: {0}")]
+    Hashing(#[from] HashError),
+    /// The listener cannot be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: std::net::SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The server failed.
+    #[error("server: {0}")]
+    Serve(#[from] tonic::transport::Error),
+}
+
+type ServerFuture = Pin<Box<dyn Future<Output = Result<(), tonic::transport::Error>> + Send>>;
+
+/// A built service, bound to its port, not yet serving.
+pub struct Application {
+    port: u16,
+    pool: PgPool,
+    health: Health,
+    server: ServerFuture,
+    stop: oneshot::Sender<()>,
+}
+
+impl Application {
+    /// Connects to the database of `settings` and builds the service.
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        let pool = settings.database.pool()?;
+        Self::build_with_pool(settings, pool).await
+    }
+
+    /// Builds the service over `pool` (tests pass their own): applies migrations when
+    /// `settings.database.migrate`, loads or generates the signing keys, prepares bcrypt
+    /// and binds the listener. Health stays NOT_SERVING until the database answers.
+    pub async fn build_with_pool(settings: Settings, pool: PgPool) -> Result<Self, StartupError> {
+        let (health, health_service) = Health::new(&[SERVICE_NAME]).await;
+        if settings.database.migrate {
+            db::migrate(&pool).await?;
+            tracing::info!("migrations applied");
+        }
+
+        let token_settings = settings.tokens;
+        let keys = Arc::new(match token_settings.signing_keys {
+            Some(keys) => keys,
+            None => {
+                tracing::warn!(
+                    "no JWT_SIGNING_KEYS or JWT_SIGNING_KEYS_FILE configured: generated a \
+                     signing key; access tokens will not survive a restart and other \
+                     replicas will not accept them"
+                );
+                SigningKeys::generate()?
+            }
+        });
+        let kids: Vec<&str> = keys.iter().map(|k| k.kid()).collect();
+        tracing::info!(
+            active_kid = keys.active().kid(),
+            ?kids,
+            "signing keys loaded"
+        );
+
+        let issuer = token_settings.issuer;
+        let audience = token_settings.audience;
+        let verifier = keys.verifier(&issuer, &audience)?;
+        let hasher = PasswordHasher::new(
+            settings.passwords.bcrypt_cost,
+            settings.passwords.max_concurrency,
+        )
+        .await?;
+        let tokens = Tokens::new(
+            AccessTokenIssuer::new(
+                keys.clone(),
+                issuer.clone(),
+                audience.clone(),
+                token_settings.access_ttl,
+            ),
+            token_settings.refresh_ttl,
+        );
+        let accounts = Accounts::new(
+            pool.clone(),
+            hasher,
+            Arc::new(LoginThrottle::new(settings.login_throttle)),
+            tokens,
+            verifier,
+        );
+        let service =
+            IdentityServiceServer::new(IdentityGrpc::new(accounts, &keys, &issuer, &audience))
+                .max_decoding_message_size(settings.server.max_message_bytes);
+
+        let addr = settings.server.listen_addr;
+        let listener = settings
+            .server
+            .bind()
+            .await
+            .map_err(|source| StartupError::Bind { addr, source })?;
+        let port = listener
+            .local_addr()
+            .map_err(|source| StartupError::Bind { addr, source })?
+            .port();
+        tracing::info!(%addr, port, "identity-service listening");
+
+        let (stop, stopped) = oneshot::channel::<()>();
+        let server = Box::pin(server::serve(
+            listener,
+            Routes::new(service),
+            health.clone(),
+            health_service,
+            settings.server.drain_timeout,
+            async {
+                let _ = stopped.await;
+            },
+        ));
+        Ok(Self {
+            port,
+            pool,
+            health,
+            server,
+            stop,
+        })
+    }
+
+    /// The port the listener is bound to (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until `shutdown` resolves, then drains in-flight calls.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send,
+    ) -> Result<(), StartupError> {
+        let Self {
+            pool,
+            health,
+            mut server,
+            stop,
+            ..
+        } = self;
+        let watcher = health.watch_database(pool.clone(), DATABASE_CHECK_INTERVAL);
+        let sweeper = tokio::spawn(sweep_expired_refresh_tokens(pool));
+        let result = tokio::select! {
+            result = &mut server => result,
+            () = shutdown => {
+                let _ = stop.send(());
+                server.await
+            }
+        };
+        watcher.abort();
+        sweeper.abort();
+        Ok(result?)
+    }
+}
+
+/// Deletes expired refresh tokens now and then, so the table does not grow forever.
+async fn sweep_expired_refresh_tokens(pool: PgPool) {
+    let mut ticker = tokio::time::interval(EXPIRED_TOKEN_SWEEP_INTERVAL);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        let deleted = match pool.acquire().await {
+            Ok(mut conn) => refresh_tokens_repo::delete_expired(&mut conn, Utc::now()).await,
+            Err(err) => Err(err),
+        };
+        match deleted {
+            Ok(0) => {}
+            Ok(count) => tracing::info!(count, "expired refresh tokens deleted"),
+            Err(err) => tracing::warn!(error = %err, "cannot delete expired refresh tokens"),
+        }
+    }
+}

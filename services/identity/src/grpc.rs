@@ -1,0 +1,225 @@
+//! The `IdentityService` gRPC implementation: turns requests into domain values (field
+//! violations for bad ones), calls [`Accounts`] and turns the results into responses.
+
+use std::sync::Arc;
+
+use interview_coach_common::{status::FieldViolations, time::timestamp};
+use interview_coach_proto::identity::v1::{self as pb, identity_service_server::IdentityService};
+use tonic::{Request, Response, Status};
+
+use crate::{
+    accounts::Accounts,
+    domain::{Email, Password, PasswordAttempt, UserName},
+    error::IdentityError,
+    tokens::{RefreshToken, SigningKeys, TokenPair},
+    users_repo::User,
+};
+
+/// The service: the account operations plus the published keys.
+#[derive(Debug, Clone)]
+pub struct IdentityGrpc {
+    accounts: Accounts,
+    signing_keys: Arc<pb::ListSigningKeysResponse>,
+}
+
+impl IdentityGrpc {
+    /// Serves `accounts`; publishes `keys` for tokens of `issuer` meant for `audience`.
+    pub fn new(accounts: Accounts, keys: &SigningKeys, issuer: &str, audience: &str) -> Self {
+        let active = keys.active().kid().to_owned();
+        let published = pb::ListSigningKeysResponse {
+            keys: keys
+                .iter()
+                .map(|key| pb::SigningKey {
+                    kid: key.kid().to_owned(),
+                    algorithm: "EdDSA".to_owned(),
+                    public_key_pem: key.public_key_pem().to_owned(),
+                    active: key.kid() == active,
+                })
+                .collect(),
+            issuer: issuer.to_owned(),
+            audience: audience.to_owned(),
+        };
+        Self {
+            accounts,
+            signing_keys: Arc::new(published),
+        }
+    }
+}
+
+/// INVALID_ARGUMENT with every recorded field violation.
+fn invalid(violations: FieldViolations) -> Status {
+    IdentityError::InvalidArgument(violations).into()
+}
+
+fn peer<T>(request: &Request<T>) -> Option<std::net::IpAddr> {
+    request.remote_addr().map(|addr| addr.ip())
+}
+
+fn user_message(user: User) -> pb::User {
+    pb::User {
+        id: user.id.to_string(),
+        email: user.email,
+        name: user.name,
+        create_time: user.created_at.map(timestamp),
+        update_time: user.updated_at.map(timestamp),
+    }
+}
+
+fn tokens_message(pair: TokenPair) -> pb::TokenPair {
+    pb::TokenPair {
+        access_token: pair.access.token,
+        access_token_expire_time: Some(timestamp(pair.access.expires_at)),
+        refresh_token: pair.refresh.expose().to_owned(),
+        refresh_token_expire_time: Some(timestamp(pair.refresh_expires_at)),
+        token_type: "Bearer".to_owned(),
+    }
+}
+
+fn refresh_token(raw: String) -> Result<RefreshToken, Status> {
+    let mut violations = FieldViolations::new();
+    match violations.check("refresh_token", RefreshToken::parse(raw)) {
+        Some(token) => Ok(token),
+        None => Err(invalid(violations)),
+    }
+}
+
+#[tonic::async_trait]
+impl IdentityService for IdentityGrpc {
+    async fn register(
+        &self,
+        request: Request<pb::RegisterRequest>,
+    ) -> Result<Response<pb::RegisterResponse>, Status> {
+        let pb::RegisterRequest {
+            email,
+            password,
+            name,
+        } = request.into_inner();
+        let mut violations = FieldViolations::new();
+        let email = violations.check("email", Email::parse(&email));
+        let password = violations.check("password", Password::parse(password));
+        let name = violations.check("name", UserName::parse(&name));
+        let (Some(email), Some(password), Some(name)) = (email, password, name) else {
+            return Err(invalid(violations));
+        };
+        let signed_in = self.accounts.register(email, password, name).await?;
+        Ok(Response::new(pb::RegisterResponse {
+            user: Some(user_message(signed_in.user)),
+            tokens: Some(tokens_message(signed_in.tokens)),
+        }))
+    }
+
+    async fn login(
+        &self,
+        request: Request<pb::LoginRequest>,
+    ) -> Result<Response<pb::LoginResponse>, Status> {
+        let peer = peer(&request);
+        let pb::LoginRequest { email, password } = request.into_inner();
+        let mut violations = FieldViolations::new();
+        let email = violations.check("email", Email::parse(&email));
+        let password = violations.check("password", PasswordAttempt::parse(password));
+        let (Some(email), Some(password)) = (email, password) else {
+            return Err(invalid(violations));
+        };
+        let signed_in = self.accounts.login(email, password, peer).await?;
+        Ok(Response::new(pb::LoginResponse {
+            user: Some(user_message(signed_in.user)),
+            tokens: Some(tokens_message(signed_in.tokens)),
+        }))
+    }
+
+    async fn refresh_token(
+        &self,
+        request: Request<pb::RefreshTokenRequest>,
+    ) -> Result<Response<pb::RefreshTokenResponse>, Status> {
+        let presented = refresh_token(request.into_inner().refresh_token)?;
+        let pair = self.accounts.refresh(&presented).await?;
+        Ok(Response::new(pb::RefreshTokenResponse {
+            tokens: Some(tokens_message(pair)),
+        }))
+    }
+
+    async fn logout(
+        &self,
+        request: Request<pb::LogoutRequest>,
+    ) -> Result<Response<pb::LogoutResponse>, Status> {
+        let presented = refresh_token(request.into_inner().refresh_token)?;
+        self.accounts.logout(&presented).await?;
+        Ok(Response::new(pb::LogoutResponse {}))
+    }
+
+    async fn get_current_user(
+        &self,
+        request: Request<pb::GetCurrentUserRequest>,
+    ) -> Result<Response<pb::GetCurrentUserResponse>, Status> {
+        let user_id = self.accounts.authenticate(request.metadata())?;
+        let user = self.accounts.current_user(user_id).await?;
+        Ok(Response::new(pb::GetCurrentUserResponse {
+            user: Some(user_message(user)),
+        }))
+    }
+
+    async fn update_current_user(
+        &self,
+        request: Request<pb::UpdateCurrentUserRequest>,
+    ) -> Result<Response<pb::UpdateCurrentUserResponse>, Status> {
+        let user_id = self.accounts.authenticate(request.metadata())?;
+        let mut violations = FieldViolations::new();
+        let Some(name) = violations.check("name", UserName::parse(&request.get_ref().name)) else {
+            return Err(invalid(violations));
+        };
+        let user = self.accounts.rename(user_id, name).await?;
+        Ok(Response::new(pb::UpdateCurrentUserResponse {
+            user: Some(user_message(user)),
+        }))
+    }
+
+    async fn change_password(
+        &self,
+        request: Request<pb::ChangePasswordRequest>,
+    ) -> Result<Response<pb::ChangePasswordResponse>, Status> {
+        let user_id = self.accounts.authenticate(request.metadata())?;
+        let peer = peer(&request);
+        let pb::ChangePasswordRequest {
+            current_password,
+            new_password,
+        } = request.into_inner();
+        let mut violations = FieldViolations::new();
+        let current =
+            violations.check("current_password", PasswordAttempt::parse(current_password));
+        let new = violations.check("new_password", Password::parse(new_password));
+        let (Some(current), Some(new)) = (current, new) else {
+            return Err(invalid(violations));
+        };
+        let pair = self
+            .accounts
+            .change_password(user_id, current, new, peer)
+            .await?;
+        Ok(Response::new(pb::ChangePasswordResponse {
+            tokens: Some(tokens_message(pair)),
+        }))
+    }
+
+    async fn delete_current_user(
+        &self,
+        request: Request<pb::DeleteCurrentUserRequest>,
+    ) -> Result<Response<pb::DeleteCurrentUserResponse>, Status> {
+        let user_id = self.accounts.authenticate(request.metadata())?;
+        let peer = peer(&request);
+        let mut violations = FieldViolations::new();
+        let Some(password) = violations.check(
+            "password",
+            PasswordAttempt::parse(request.into_inner().password),
+        ) else {
+            return Err(invalid(violations));
+        };
+        self.accounts.delete(user_id, password, peer).await?;
+        Ok(Response::new(pb::DeleteCurrentUserResponse {}))
+    }
+
+    async fn list_signing_keys(
+        &self,
+        _request: Request<pb::ListSigningKeysRequest>,
+    ) -> Result<Response<pb::ListSigningKeysResponse>, Status> {
+        Ok(Response::new(self.signing_keys.as_ref().clone()))
+    }
+}
