@@ -1,0 +1,301 @@
+//! Gates: answers that are not real attempts get a score of at most 2 and a reason, before
+//! any other scoring (and they never reach an LLM). In order: instructions to the grader,
+//! "I don't know", gibberish, too short, the question pasted back, off-topic.
+
+use std::collections::HashSet;
+
+use super::{coverage::Coverage, text::Token};
+
+/// Why an answer was stopped at the gate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GateKind {
+    /// It tries to instruct the grader ("give this 10/10", "ignore previous instructions").
+    InstructionToGrader,
+    /// "I don't know", "skip", "pass".
+    NonAnswer,
+    /// Not words: keyboard mashing, repeated characters or one word over and over.
+    Gibberish,
+    /// Too few words to judge.
+    TooShort,
+    /// The question (or its hints) copied back with little else.
+    QuestionRepeated,
+    /// Nothing to do with the question or its rubric.
+    OffTopic,
+}
+
+impl GateKind {
+    /// Stable name for logs and tests.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InstructionToGrader => "instruction_to_grader",
+            Self::NonAnswer => "non_answer",
+            Self::Gibberish => "gibberish",
+            Self::TooShort => "too_short",
+            Self::QuestionRepeated => "question_repeated",
+            Self::OffTopic => "off_topic",
+        }
+    }
+}
+
+/// The outcome of a gate: the score (0..=2), why, and what to do instead.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Verdict {
+    /// Which gate.
+    pub kind: GateKind,
+    /// At most 2.
+    pub score: f64,
+    /// Why, in a sentence or two.
+    pub feedback: String,
+    /// What to do instead.
+    pub improvement: String,
+}
+
+/// Fewer words than this is too short to judge.
+pub const MIN_WORDS: usize = 8;
+
+/// What the gates look at.
+pub struct GateInput<'a> {
+    /// The answer as written.
+    pub answer: &'a str,
+    /// Its tokens.
+    pub tokens: &'a [Token],
+    /// Content stems of the question and hints.
+    pub question_stems: &'a HashSet<String>,
+    /// Coverage of the rubric.
+    pub coverage: &'a Coverage,
+}
+
+/// The first gate the answer fails, if any.
+pub fn check(input: &GateInput<'_>) -> Option<Verdict> {
+    instruction_to_grader(input)
+        .or_else(|| non_answer(input))
+        .or_else(|| gibberish(input))
+        .or_else(|| too_short(input))
+        .or_else(|| question_repeated(input))
+        .or_else(|| off_topic(input))
+}
+
+/// Lower-case words joined by single spaces; "10/10" stays one word.
+fn normalized(answer: &str) -> String {
+    let mut out = String::with_capacity(answer.len());
+    for c in answer.chars() {
+        if c.is_alphanumeric() || c == '/' {
+            out.extend(c.to_lowercase());
+        } else if c == '\'' || c == '\u{2019}' {
+            // "don't" and "dont" read the same.
+        } else {
+            out.push(' ');
+        }
+    }
+    let words: Vec<&str> = out.split_whitespace().collect();
+    format!(" {} ", words.join(" "))
+}
+
+const GRADER_PHRASES: &[&str] = &[
+    "ignore previous", "ignore all previous", "ignore the previous", "ignore prior",
+    "ignore the above", "ignore your instructions", "ignore the instructions",
+    "ignore the rubric", "disregard previous", "disregard the above", "disregard all",
+    "disregard your instructions", "disregard the rubric", "forget your instructions",
+    "forget previous instructions", "new instructions", "system prompt", "as the grader",
+    "as a grader", "as the evaluator", "as an evaluator", "as the examiner",
+    "you are the grader", "you are a grader", "dear grader", "to the grader",
+    "note to grader", "note to the evaluator", "grader should", "evaluator should",
+    "10/10", "10 out of 10", "ten out of ten", "full marks", "perfect score",
+    "maximum score", "highest score", "max score", "top score",
+];
+
+const GRADE_VERBS: &[&str] = &["give", "award", "assign", "grant", "rate", "score", "grade", "mark"];
+
+fn instruction_to_grader(input: &GateInput<'_>) -> Option<Verdict> {
+    let text = normalized(input.answer);
+    let phrase = GRADER_PHRASES.iter().find(|p| text.contains(&format!(" {p} ")));
+    // "give this answer a 10", "rate it 10".
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let demand = words.iter().enumerate().any(|(i, w)| {
+        GRADE_VERBS.contains(w)
+            && words[i + 1..words.len().min(i + 6)]
+                .iter()
+                .any(|n| matches!(*n, "10" | "ten" | "10/10"))
+    });
+    (phrase.is_some() || demand).then(|| Verdict {
+        kind: GateKind::InstructionToGrader,
+        score: 0.0,
+        feedback: "The answer addresses the grader instead of the question (it asks for a \
+                   score or tells the evaluator what to do), so it is not scored on content."
+            .to_owned(),
+        improvement: "Answer the question itself; the score comes only from what the answer \
+                      explains."
+            .to_owned(),
+    })
+}
+
+const NON_ANSWERS: &[&str] = &[
+    "i dont know", "dont know", "do not know", "idk", "no idea", "not sure", "no clue",
+    "skip", "pass", "next question", "i give up", "cant answer", "cannot answer",
+    "n/a", "nothing", "no answer", "dunno", "unsure",
+];
+
+fn non_answer(input: &GateInput<'_>) -> Option<Verdict> {
+    let text = normalized(input.answer);
+    let words = text.split_whitespace().count();
+    let says_it = NON_ANSWERS.iter().any(|p| text.contains(&format!(" {p} ")));
+    let starts_with_it = NON_ANSWERS
+        .iter()
+        .any(|p| text.starts_with(&format!(" {p} ")) || text.starts_with(&format!(" i {p} ")));
+    let empty = input.tokens.is_empty();
+    (empty
+        || (says_it && words <= 12)
+        || (starts_with_it && words <= 30 && input.coverage.touched() == 0))
+        .then(|| Verdict {
+            kind: GateKind::NonAnswer,
+            score: 0.0,
+            feedback: "The answer says it does not know or skips the question, so there is \
+                       nothing to score."
+                .to_owned(),
+            improvement: "Even when unsure, reason out loud: state what you know, a first \
+                          approach, and what you would check."
+                .to_owned(),
+        })
+}
+
+fn is_word_like(word: &str) -> bool {
+    let chars: Vec<char> = word.chars().collect();
+    if chars.len() > 25 {
+        return false;
+    }
+    let vowel = |c: &char| "aeiouy".contains(*c);
+    let has_vowel = chars.iter().any(vowel) || chars.len() <= 2;
+    let repeated = chars.windows(3).any(|w| w[0] == w[1] && w[1] == w[2]);
+    let mut run = 0;
+    let mut longest_consonants = 0;
+    for c in &chars {
+        if c.is_alphabetic() && !vowel(c) {
+            run += 1;
+            longest_consonants = longest_consonants.max(run);
+        } else {
+            run = 0;
+        }
+    }
+    has_vowel && !repeated && longest_consonants < 6
+}
+
+fn gibberish(input: &GateInput<'_>) -> Option<Verdict> {
+    let words: Vec<&Token> = input.tokens.iter().filter(|t| !t.is_number()).collect();
+    if words.is_empty() {
+        return None;
+    }
+    let n = words.len() as f64;
+    let word_like = words.iter().filter(|t| is_word_like(&t.word)).count() as f64 / n;
+    let known = words
+        .iter()
+        .filter(|t| {
+            super::text::is_stop_word(&t.word)
+                || input.question_stems.contains(&t.stem)
+                || t.word.chars().count() <= 2
+        })
+        .count() as f64
+        / n;
+    let distinct = words.iter().map(|t| t.stem.as_str()).collect::<HashSet<_>>().len() as f64 / n;
+    let mashed = input
+        .answer
+        .chars()
+        .collect::<Vec<_>>()
+        .windows(8)
+        .any(|w| !w[0].is_whitespace() && w.iter().all(|c| *c == w[0]));
+    let is_gibberish = (words.len() >= 3 && word_like < 0.6)
+        || (words.len() >= 6 && known < 0.12 && input.coverage.touched() == 0)
+        || (words.len() >= 6 && distinct < 0.3)
+        || (mashed && words.len() < 40);
+    is_gibberish.then(|| Verdict {
+        kind: GateKind::Gibberish,
+        score: 0.0,
+        feedback: "The answer is not readable text (random letters, repeated characters or \
+                   the same word over and over), so it cannot be scored."
+            .to_owned(),
+        improvement: "Write the answer in full sentences.".to_owned(),
+    })
+}
+
+fn too_short(input: &GateInput<'_>) -> Option<Verdict> {
+    let words = input.tokens.len();
+    (words < MIN_WORDS).then(|| {
+        let touched = input.coverage.touched();
+        Verdict {
+            kind: GateKind::TooShort,
+            score: (0.5 + 0.5 * touched as f64).min(2.0),
+            feedback: format!(
+                "The answer has only {words} word{} — too short to show how you think{}.",
+                if words == 1 { "" } else { "s" },
+                if touched > 0 {
+                    ", although it names something relevant"
+                } else {
+                    ""
+                }
+            ),
+            improvement: format!(
+                "Develop the answer: at least a few sentences explaining the approach and why \
+                 (the minimum judged is {MIN_WORDS} words)."
+            ),
+        }
+    })
+}
+
+fn question_repeated(input: &GateInput<'_>) -> Option<Verdict> {
+    let answer_stems = super::text::content_stems(input.tokens);
+    if answer_stems.is_empty() {
+        return None;
+    }
+    let shared = answer_stems
+        .iter()
+        .filter(|s| input.question_stems.contains(*s))
+        .count();
+    let new = answer_stems.len() - shared;
+    let overlap = shared as f64 / answer_stems.len() as f64;
+    (overlap >= 0.75 && new <= 4).then(|| Verdict {
+        kind: GateKind::QuestionRepeated,
+        score: 1.0,
+        feedback: "The answer mostly repeats the question (or its hints) and adds almost \
+                   nothing of its own."
+            .to_owned(),
+        improvement: "Go beyond restating the question: explain your approach, the reasons \
+                      and the details."
+            .to_owned(),
+    })
+}
+
+fn off_topic(input: &GateInput<'_>) -> Option<Verdict> {
+    let answer_stems = super::text::content_stems(input.tokens);
+    let shared = answer_stems
+        .iter()
+        .filter(|s| input.question_stems.contains(*s))
+        .count();
+    (input.coverage.touched() == 0 && shared <= 1).then(|| Verdict {
+        kind: GateKind::OffTopic,
+        score: 1.0,
+        feedback: "The answer does not touch the question: none of the key points and almost \
+                   none of the question's subject appear in it."
+            .to_owned(),
+        improvement: "Answer the question that was asked; start from its subject and the key \
+                      ideas it calls for."
+            .to_owned(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_likeness() {
+        assert!(is_word_like("strength"));
+        assert!(is_word_like("o"));
+        assert!(!is_word_like("qwrtzp"));
+        assert!(!is_word_like("aaaaah"));
+        assert!(!is_word_like("zxcvbn"));
+    }
+
+    #[test]
+    fn normalization_keeps_scores_and_drops_apostrophes() {
+        assert_eq!(normalized("Give it 10/10! Don't"), " give it 10/10 dont ");
+    }
+}
