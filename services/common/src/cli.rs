@@ -24,7 +24,23 @@ where
         .unwrap_or_else(|| "serve".to_owned());
     let result = match command.as_str() {
         "serve" => match telemetry::init(name) {
-            Ok(()) => serve().await,
+            Ok(telemetry) => {
+                let result = match metrics_addr(name) {
+                    Ok(addr) => {
+                        if let Some(addr) = addr {
+                            if let Err(err) = crate::observability::install_prometheus(addr) {
+                                tracing::warn!(error = %err, "metrics disabled");
+                            } else {
+                                tracing::info!(%addr, "metrics served at /metrics");
+                            }
+                        }
+                        serve().await
+                    }
+                    Err(err) => Err(err.into()),
+                };
+                telemetry.shutdown().await;
+                result
+            }
             Err(err) => Err(err.into()),
         },
         "healthcheck" => return healthcheck(default_addr).await,
@@ -46,6 +62,27 @@ where
             ExitCode::FAILURE
         }
     }
+}
+
+/// `METRICS_ADDR`: where Prometheus metrics are served; `off` disables them. Defaults:
+/// identity 0.0.0.0:9101, session 0.0.0.0:9102, evaluation 0.0.0.0:9103.
+fn metrics_addr(name: &str) -> Result<Option<SocketAddr>, config::ConfigError> {
+    let default = match name {
+        "identity-service" => "0.0.0.0:9101",
+        "session-service" => "0.0.0.0:9102",
+        "evaluation-service" => "0.0.0.0:9103",
+        _ => "off",
+    };
+    let value = config::string_or("METRICS_ADDR", default);
+    if value.eq_ignore_ascii_case("off") {
+        return Ok(None);
+    }
+    value.parse().map(Some).map_err(|_| {
+        config::ConfigError::new(
+            "METRICS_ADDR",
+            format!("{value:?} is not an address or off"),
+        )
+    })
 }
 
 async fn healthcheck(default_addr: &str) -> ExitCode {

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod observability;
 pub mod probe;
 pub mod server;
 pub mod service_auth;

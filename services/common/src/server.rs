@@ -131,6 +131,10 @@ impl Health {
             ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             while !health.draining.load(Ordering::SeqCst) {
                 ticker.tick().await;
+                let idle = pool.num_idle() as f64;
+                metrics::gauge!("db_pool_connections", "state" => "idle").set(idle);
+                metrics::gauge!("db_pool_connections", "state" => "in_use")
+                    .set(f64::from(pool.size()) - idle);
                 let up = matches!(
                     tokio::time::timeout(
                         interval.max(Duration::from_secs(1)),
@@ -184,6 +188,7 @@ pub async fn serve(
 
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let server = Server::builder()
+        .layer(crate::observability::GrpcObservabilityLayer)
         .tcp_nodelay(true)
         .http2_keepalive_interval(Some(Duration::from_secs(30)))
         .http2_keepalive_timeout(Some(Duration::from_secs(10)))

@@ -7,12 +7,16 @@
 
 use std::time::{Duration, Instant};
 
-use interview_coach_common::auth::{AuthError, TokenVerifier, UserId};
+use interview_coach_common::{
+    auth::{AuthError, TokenVerifier, UserId},
+    observability,
+};
 use interview_coach_proto::identity::v1::{
     ListSigningKeysRequest, identity_service_client::IdentityServiceClient,
 };
 use tokio::sync::Mutex;
 use tonic::{metadata::MetadataMap, transport::Channel};
+use tracing::Instrument;
 
 /// Authenticates end users.
 pub struct Authenticator {
@@ -48,12 +52,17 @@ impl Authenticator {
             return false;
         }
         *last = Some(Instant::now());
+        let span = observability::client_span(
+            "interview_coach.identity.v1.IdentityService/ListSigningKeys",
+        );
         let mut request = tonic::Request::new(ListSigningKeysRequest {});
         request.set_timeout(self.timeout);
+        observability::inject_context(&span, request.metadata_mut());
         let response = tokio::time::timeout(
             self.timeout,
             self.identity.clone().list_signing_keys(request),
         )
+        .instrument(span)
         .await;
         let keys = match response {
             Ok(Ok(response)) => response.into_inner().keys,

@@ -5,12 +5,14 @@ use std::{future::Future, time::Duration};
 
 use interview_coach_common::{
     domain::{Difficulty, InterviewType},
+    observability,
     service_auth::ServiceCredential,
 };
 use interview_coach_proto::evaluation::v1::{
     self as pb, evaluation_service_client::EvaluationServiceClient,
 };
 use tonic::{Code, Request, Status, transport::Channel};
+use tracing::{Instrument, Span};
 use uuid::Uuid;
 
 use crate::error::{Result, SessionError};
@@ -20,6 +22,9 @@ const SESSIONS_PER_CALL: usize = 100;
 /// Page size asked of ListEvaluations.
 const EVALUATIONS_PER_PAGE: i32 = 1000;
 const SERVICE: &str = "the evaluation service";
+const GENERATE: &str = "interview_coach.evaluation.v1.EvaluationService/GenerateQuestions";
+const EVALUATE: &str = "interview_coach.evaluation.v1.EvaluationService/EvaluateAnswer";
+const LIST: &str = "interview_coach.evaluation.v1.EvaluationService/ListEvaluations";
 
 /// A cheap-to-clone client of the evaluation service.
 #[derive(Clone)]
@@ -51,21 +56,24 @@ impl EvaluationClient {
         self.evaluate_timeout
     }
 
-    fn request<T>(&self, message: T, timeout: Duration) -> Result<Request<T>> {
+    /// A request carrying the credential, the deadline and the trace context of `span`.
+    fn request<T>(&self, message: T, timeout: Duration, span: &Span) -> Result<Request<T>> {
         let mut request = Request::new(message);
         request.set_timeout(timeout);
         self.credential
             .attach(&mut request)
             .map_err(|status| SessionError::Internal(status.message().to_owned()))?;
+        observability::inject_context(span, request.metadata_mut());
         Ok(request)
     }
 
-    /// Runs `call` with a hard client-side deadline.
+    /// Runs `call` inside `span` with a hard client-side deadline.
     async fn deadline<T>(
+        span: Span,
         timeout: Duration,
         call: impl Future<Output = Result<tonic::Response<T>, Status>>,
     ) -> Result<T> {
-        match tokio::time::timeout(timeout, call).await {
+        match tokio::time::timeout(timeout, call).instrument(span).await {
             Ok(Ok(response)) => Ok(response.into_inner()),
             Ok(Err(status)) => Err(SessionError::Downstream {
                 service: SERVICE,
@@ -100,8 +108,10 @@ impl EvaluationClient {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let request = self.request(message.clone(), self.generate_timeout)?;
+            let span = observability::client_span(GENERATE);
+            let request = self.request(message.clone(), self.generate_timeout, &span)?;
             let result = Self::deadline(
+                span,
                 self.generate_timeout,
                 self.inner.clone().generate_questions(request),
             )
@@ -120,8 +130,10 @@ impl EvaluationClient {
         message: pb::EvaluateAnswerRequest,
         timeout: Duration,
     ) -> Result<pb::Evaluation> {
-        let request = self.request(message, timeout)?;
-        let response = Self::deadline(timeout, self.inner.clone().evaluate_answer(request)).await?;
+        let span = observability::client_span(EVALUATE);
+        let request = self.request(message, timeout, &span)?;
+        let response =
+            Self::deadline(span, timeout, self.inner.clone().evaluate_answer(request)).await?;
         response
             .evaluation
             .ok_or_else(|| SessionError::Internal("EvaluateAnswer returned no evaluation".into()))
@@ -142,8 +154,10 @@ impl EvaluationClient {
                 let mut attempt = 0;
                 let page = loop {
                     attempt += 1;
-                    let request = self.request(message.clone(), self.evaluate_timeout)?;
+                    let span = observability::client_span(LIST);
+                    let request = self.request(message.clone(), self.evaluate_timeout, &span)?;
                     match Self::deadline(
+                        span,
                         self.evaluate_timeout,
                         self.inner.clone().list_evaluations(request),
                     )
