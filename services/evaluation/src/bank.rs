@@ -127,13 +127,17 @@ impl Bank {
 
     /// Parses and validates `sources` (type, JSON text), requiring `min_per_cell`
     /// questions per type and difficulty.
-    pub fn parse(sources: &[(InterviewType, &str)], min_per_cell: usize) -> Result<Self, BankError> {
+    pub fn parse(
+        sources: &[(InterviewType, &str)],
+        min_per_cell: usize,
+    ) -> Result<Self, BankError> {
         let mut questions = Vec::new();
         for (kind, json) in sources {
-            let raw: Vec<RawQuestion> = serde_json::from_str(json).map_err(|source| BankError::Json {
-                file: format!("{kind}.json"),
-                source,
-            })?;
+            let raw: Vec<RawQuestion> =
+                serde_json::from_str(json).map_err(|source| BankError::Json {
+                    file: format!("{kind}.json"),
+                    source,
+                })?;
             for question in raw {
                 questions.push(validate(*kind, question)?);
             }
@@ -197,7 +201,9 @@ impl Bank {
 
     /// The question with exactly this text (white space and case aside).
     pub fn by_text(&self, text: &str) -> Option<&BankQuestion> {
-        self.by_text.get(&text_key(text)).map(|&i| &self.questions[i])
+        self.by_text
+            .get(&text_key(text))
+            .map(|&i| &self.questions[i])
     }
 }
 
@@ -206,10 +212,13 @@ fn validate(kind: InterviewType, raw: RawQuestion) -> Result<BankQuestion, BankE
         id: raw.id.clone(),
         reason,
     };
-    let difficulty =
-        Difficulty::parse(&raw.difficulty).ok_or_else(|| fail(format!("unknown difficulty {:?}", raw.difficulty)))?;
+    let difficulty = Difficulty::parse(&raw.difficulty)
+        .ok_or_else(|| fail(format!("unknown difficulty {:?}", raw.difficulty)))?;
     let prefix = format!("{kind}-{difficulty}-");
-    let number = raw.id.strip_prefix(&prefix).ok_or_else(|| fail(format!("id must start with {prefix}")))?;
+    let number = raw
+        .id
+        .strip_prefix(&prefix)
+        .ok_or_else(|| fail(format!("id must start with {prefix}")))?;
     if number.len() != 2 || !number.bytes().all(|b| b.is_ascii_digit()) || number == "00" {
         return Err(fail("id must end with two digits from 01".to_owned()));
     }
@@ -225,7 +234,10 @@ fn validate(kind: InterviewType, raw: RawQuestion) -> Result<BankQuestion, BankE
     let key_points = raw
         .key_points
         .iter()
-        .map(|k| KeyPoint::new(&k.point, &k.terms).map_err(|err| fail(format!("key point {:?}: {err}", k.point))))
+        .map(|k| {
+            KeyPoint::new(&k.point, &k.terms)
+                .map_err(|err| fail(format!("key point {:?}: {err}", k.point)))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(BankQuestion {
         id: raw.id.clone(),
@@ -270,18 +282,42 @@ mod tests {
     fn fixture_parses_and_looks_up_by_id_and_text() {
         let bank = Bank::parse(&[(InterviewType::Technical, FIXTURE)], 1).unwrap();
         assert_eq!(bank.all().len(), 3);
-        assert_eq!(bank.pool(InterviewType::Technical, Difficulty::Medium).len(), 1);
-        assert_eq!(bank.by_key("technical-hard-01").unwrap().text, "Median of a stream.");
-        assert_eq!(bank.by_text("  reverse a   STRING. ").unwrap().id, "technical-easy-01");
+        assert_eq!(
+            bank.pool(InterviewType::Technical, Difficulty::Medium)
+                .len(),
+            1
+        );
+        assert_eq!(
+            bank.by_key("technical-hard-01").unwrap().text,
+            "Median of a stream."
+        );
+        assert_eq!(
+            bank.by_text("  reverse a   STRING. ").unwrap().id,
+            "technical-easy-01"
+        );
         assert!(bank.by_key("technical-hard-02").is_none());
     }
 
     #[test]
     fn rules_are_enforced() {
         let too_few = Bank::parse(&[(InterviewType::Technical, FIXTURE)], 2).unwrap_err();
-        assert!(matches!(too_few, BankError::TooFew { count: 1, min: 2, .. }), "{too_few}");
+        assert!(
+            matches!(
+                too_few,
+                BankError::TooFew {
+                    count: 1,
+                    min: 2,
+                    ..
+                }
+            ),
+            "{too_few}"
+        );
         let cases = [
-            ("\"hints\": [\"Two ends?\", \"In place?\"]", "\"hints\": [\"Two ends?\"]", "hints"),
+            (
+                "\"hints\": [\"Two ends?\", \"In place?\"]",
+                "\"hints\": [\"Two ends?\"]",
+                "hints",
+            ),
             (
                 "\"id\": \"technical-medium-01\", \"difficulty\": \"medium\"",
                 "\"id\": \"technical-easy-01\", \"difficulty\": \"easy\"",
@@ -289,8 +325,16 @@ mod tests {
             ),
             ("technical-hard-01", "behavioral-hard-01", "id must start"),
             ("technical-easy-01", "technical-easy-1x", "two digits"),
-            ("{\"point\": \"empty input\", \"terms\": [\"empty\", \"edge case\"]}", "{\"point\": \"x\", \"terms\": []}", "key point"),
-            ("\"difficulty\": \"hard\"", "\"difficulty\": \"expert\"", "difficulty"),
+            (
+                "{\"point\": \"empty input\", \"terms\": [\"empty\", \"edge case\"]}",
+                "{\"point\": \"x\", \"terms\": []}",
+                "key point",
+            ),
+            (
+                "\"difficulty\": \"hard\"",
+                "\"difficulty\": \"expert\"",
+                "difficulty",
+            ),
         ];
         for (from, to, expected) in cases {
             let broken = FIXTURE.replacen(from, to, 1);
@@ -316,9 +360,17 @@ mod tests {
         for kind in InterviewType::ALL {
             for difficulty in Difficulty::ALL {
                 let pool = bank.pool(kind, difficulty);
-                assert!(pool.len() >= MIN_PER_CELL, "{kind} {difficulty}: {}", pool.len());
+                assert!(
+                    pool.len() >= MIN_PER_CELL,
+                    "{kind} {difficulty}: {}",
+                    pool.len()
+                );
                 for q in pool {
-                    assert!(q.hints.len() >= MIN_HINTS && q.key_points.len() >= MIN_KEY_POINTS, "{}", q.id);
+                    assert!(
+                        q.hints.len() >= MIN_HINTS && q.key_points.len() >= MIN_KEY_POINTS,
+                        "{}",
+                        q.id
+                    );
                 }
             }
         }

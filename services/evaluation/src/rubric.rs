@@ -28,7 +28,9 @@ pub enum KeyPointError {
     #[error("point must be 1 to {MAX_POINT_CHARS} characters")]
     Point,
     /// No usable term, too many, or one too long.
-    #[error("terms must be 1 to {MAX_TERMS} words or phrases of at most {MAX_TERM_CHARS} characters")]
+    #[error(
+        "terms must be 1 to {MAX_TERMS} words or phrases of at most {MAX_TERM_CHARS} characters"
+    )]
     Terms,
 }
 
@@ -41,9 +43,9 @@ impl KeyPoint {
         }
         if terms.is_empty()
             || terms.len() > MAX_TERMS
-            || terms.iter().any(|t| {
-                t.chars().count() > MAX_TERM_CHARS || text::TermPattern::new(t).is_none()
-            })
+            || terms
+                .iter()
+                .any(|t| t.chars().count() > MAX_TERM_CHARS || text::TermPattern::new(t).is_none())
         {
             return Err(KeyPointError::Terms);
         }
@@ -133,7 +135,11 @@ impl Rubric {
         let words = content_words(question);
         for chunk in words.chunks(3).take(4) {
             let mut terms: Vec<String> = chunk.to_vec();
-            terms.extend(bigrams(question).into_iter().filter(|b| chunk.iter().any(|w| b.contains(w.as_str()))));
+            terms.extend(
+                bigrams(question)
+                    .into_iter()
+                    .filter(|b| chunk.iter().any(|w| b.contains(w.as_str()))),
+            );
             terms.truncate(MAX_TERMS);
             if let Ok(point) = KeyPoint::new(&format!("addresses {}", chunk.join(", ")), &terms) {
                 points.push(point);
@@ -148,9 +154,26 @@ impl Rubric {
 
 /// Words a question uses to ask, not to name its subject.
 const ASKING_WORDS: &[&str] = &[
-    "approach", "between", "describe", "design", "difference", "discuss", "example",
-    "explain", "handle", "happened", "implement", "question", "situation", "tell", "time",
-    "walk", "want", "work", "worked", "write",
+    "approach",
+    "between",
+    "describe",
+    "design",
+    "difference",
+    "discuss",
+    "example",
+    "explain",
+    "handle",
+    "happened",
+    "implement",
+    "question",
+    "situation",
+    "tell",
+    "time",
+    "walk",
+    "want",
+    "work",
+    "worked",
+    "write",
 ];
 
 fn content_words(text: &str) -> Vec<String> {
@@ -198,7 +221,10 @@ mod tests {
         assert!(KeyPoint::new("complexity", &["O(n)".into()]).is_ok());
         assert_eq!(KeyPoint::new(" ", &["x".into()]), Err(KeyPointError::Point));
         assert_eq!(KeyPoint::new("p", &[]), Err(KeyPointError::Terms));
-        assert_eq!(KeyPoint::new("p", &["--".into()]), Err(KeyPointError::Terms));
+        assert_eq!(
+            KeyPoint::new("p", &["--".into()]),
+            Err(KeyPointError::Terms)
+        );
         let terms = KeyPoint::new("p", &[" Hash Map ".into()]).unwrap();
         assert_eq!(terms.terms(), ["hash map"]);
     }
@@ -212,8 +238,14 @@ mod tests {
         assert_eq!(rubric.origin, RubricOrigin::Derived);
         assert!(rubric.points.len() >= 2, "{rubric:?}");
         let all_terms: Vec<&String> = rubric.points.iter().flat_map(|p| p.terms()).collect();
-        assert!(all_terms.iter().any(|t| t.as_str() == "bloom filter"), "{all_terms:?}");
-        assert!(all_terms.iter().any(|t| t.as_str() == "bit array"), "{all_terms:?}");
+        assert!(
+            all_terms.iter().any(|t| t.as_str() == "bloom filter"),
+            "{all_terms:?}"
+        );
+        assert!(
+            all_terms.iter().any(|t| t.as_str() == "bit array"),
+            "{all_terms:?}"
+        );
         assert!(!all_terms.iter().any(|t| t.as_str() == "explain"));
     }
 }

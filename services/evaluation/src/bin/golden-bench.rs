@@ -46,6 +46,7 @@ struct Scored {
     score: f64,
     gate: Option<&'static str>,
     why: String,
+    breakdown: Option<scoring::Breakdown>,
 }
 
 /// Ranks from 1, ties sharing the average of their positions.
@@ -120,13 +121,15 @@ fn score(entry: &Entry) -> Result<Scored, String> {
         score: assessment.score.as_f64(),
         gate: assessment.gate.map(|g| g.as_str()),
         why: entry.why.clone(),
+        breakdown: assessment.breakdown,
     })
 }
 
 fn main() -> ExitCode {
-    let path = std::env::args().nth(1).map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("golden/answers.json")
-    });
+    let path = std::env::args()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("golden/answers.json"));
     let entries: Vec<Entry> = match std::fs::read_to_string(&path)
         .map_err(|e| e.to_string())
         .and_then(|s| serde_json::from_str(&s).map_err(|e| e.to_string()))
@@ -158,13 +161,22 @@ fn main() -> ExitCode {
     println!("Spearman rho = {rho:.3} (target >= {MIN_SPEARMAN})");
     println!("max score of a poor answer = {max_poor:.2} (target <= {MAX_POOR})");
     for (i, label) in LABELS.iter().enumerate() {
-        let of: Vec<f64> = scored.iter().filter(|s| s.label == i).map(|s| s.score).collect();
+        let of: Vec<f64> = scored
+            .iter()
+            .filter(|s| s.label == i)
+            .map(|s| s.score)
+            .collect();
         if of.is_empty() {
             continue;
         }
         let mean = of.iter().sum::<f64>() / of.len() as f64;
-        let (min, max) = of.iter().fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(*v), hi.max(*v)));
-        println!("  {label:<9} n={:<3} mean={mean:5.2} min={min:5.2} max={max:5.2}", of.len());
+        let (min, max) = of
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(*v), hi.max(*v)));
+        println!(
+            "  {label:<9} n={:<3} mean={mean:5.2} min={min:5.2} max={max:5.2}",
+            of.len()
+        );
     }
     // Outliers: furthest from the middle of their label's band.
     let centre = [1.5, 4.5, 6.75, 8.5];
@@ -184,6 +196,30 @@ fn main() -> ExitCode {
             s.why.chars().take(90).collect::<String>()
         );
     }
+    // GOLDEN_VERBOSE=1 prints every entry's parts, for tuning.
+    if std::env::var_os("GOLDEN_VERBOSE").is_some() {
+        for s in &scored {
+            let parts = s.breakdown.as_ref().map_or_else(
+                || format!("gate={}", s.gate.unwrap_or("?")),
+                |b| {
+                    format!(
+                        "cov={:.2} str={:.2} spec={:.2} clar={:.2} words={}/{} cap={:.1}",
+                        b.coverage,
+                        b.structure,
+                        b.specificity,
+                        b.clarity,
+                        b.words,
+                        b.target_words,
+                        b.cap
+                    )
+                },
+            );
+            println!(
+                "  {:<6} {:<9} {:5.2}  {parts}",
+                s.id, LABELS[s.label], s.score
+            );
+        }
+    }
     if rho >= MIN_SPEARMAN && max_poor <= MAX_POOR {
         println!("targets met");
         ExitCode::SUCCESS
@@ -199,7 +235,10 @@ mod tests {
 
     #[test]
     fn ranks_average_ties_and_spearman_is_one_for_same_order() {
-        assert_eq!(average_ranks(&[10.0, 20.0, 20.0, 5.0]), [2.0, 3.5, 3.5, 1.0]);
+        assert_eq!(
+            average_ranks(&[10.0, 20.0, 20.0, 5.0]),
+            [2.0, 3.5, 3.5, 1.0]
+        );
         assert!((spearman(&[1.0, 2.0, 3.0], &[10.0, 20.0, 30.0]) - 1.0).abs() < 1e-12);
         assert!((spearman(&[1.0, 2.0, 3.0], &[3.0, 2.0, 1.0]) + 1.0).abs() < 1e-12);
     }

@@ -65,12 +65,17 @@ pub fn measure(rubric: &Rubric, tokens: &[Token]) -> Coverage {
                 .iter()
                 .filter_map(|t| TermPattern::new(t))
                 .collect();
-            let hits: Vec<(usize, usize)> = patterns.iter().filter_map(|p| p.find(tokens)).collect();
-            let evidence = hits.iter().min_by_key(|h| h.0).map(|&(from, to)| {
-                (tokens[from].start, tokens[to - 1].end)
-            });
+            let hits: Vec<(usize, usize)> =
+                patterns.iter().filter_map(|p| p.find(tokens)).collect();
+            let evidence = hits
+                .iter()
+                .min_by_key(|h| h.0)
+                .map(|&(from, to)| (tokens[from].start, tokens[to - 1].end));
             let own = text::content_stems(&text::tokenize(key_point.point()));
-            let own_found = own.iter().filter(|s| answer_stems.contains(s.as_str())).count();
+            let own_found = own
+                .iter()
+                .filter(|s| answer_stems.contains(s.as_str()))
+                .count();
             let credit = if !hits.is_empty() {
                 1.0
             } else if own.len() >= 2 && own_found * 5 >= own.len() * 3 {
@@ -98,9 +103,17 @@ mod tests {
     fn rubric() -> Rubric {
         Rubric {
             points: vec![
-                KeyPoint::new("hash map of seen values", &["hash map".into(), "dictionary".into()]).unwrap(),
+                KeyPoint::new(
+                    "hash map of seen values",
+                    &["hash map".into(), "dictionary".into()],
+                )
+                .unwrap(),
                 KeyPoint::new("linear time", &["o(n)".into(), "linear".into()]).unwrap(),
-                KeyPoint::new("edge cases duplicates", &["duplicate".into(), "edge case".into()]).unwrap(),
+                KeyPoint::new(
+                    "edge cases duplicates",
+                    &["duplicate".into(), "edge case".into()],
+                )
+                .unwrap(),
             ],
             origin: RubricOrigin::Request,
         }
@@ -108,9 +121,13 @@ mod tests {
 
     #[test]
     fn terms_word_forms_and_own_words_count() {
-        let answer = "Keep a hashmap of values seen so far; this runs in O(n). Duplicated values need care.";
+        let answer =
+            "Keep a hashmap of values seen so far; this runs in O(n). Duplicated values need care.";
         let coverage = measure(&rubric(), &text::tokenize(answer));
-        assert_eq!(coverage.points.iter().map(|p| p.credit).collect::<Vec<_>>(), [1.0, 1.0, 1.0]);
+        assert_eq!(
+            coverage.points.iter().map(|p| p.credit).collect::<Vec<_>>(),
+            [1.0, 1.0, 1.0]
+        );
         let (start, end) = coverage.points[0].evidence.unwrap();
         assert_eq!(&answer[start..end], "hashmap");
         assert!((coverage.ratio() - 1.0).abs() < 1e-9);
@@ -118,7 +135,10 @@ mod tests {
 
     #[test]
     fn missing_points_get_nothing() {
-        let coverage = measure(&rubric(), &text::tokenize("I would sort the array and use two pointers."));
+        let coverage = measure(
+            &rubric(),
+            &text::tokenize("I would sort the array and use two pointers."),
+        );
         assert_eq!(coverage.touched(), 0);
         assert_eq!(coverage.missing().count(), 3);
     }

@@ -26,6 +26,8 @@ pub(super) struct Parts<'a> {
     pub clarity: &'a Clarity,
     pub breakdown: &'a Breakdown,
     pub capped: bool,
+    pub keyword_list: bool,
+    pub generic_story: bool,
 }
 
 fn quoted(answer: &str, range: Option<(usize, usize)>) -> String {
@@ -62,7 +64,12 @@ pub(super) fn summary(p: &Parts<'_>) -> String {
     };
     let total = p.coverage.points.len();
     let covered: Vec<&str> = p.coverage.covered().map(|c| c.point.as_str()).collect();
-    let missing: Vec<&str> = p.coverage.missing().map(|c| c.point.as_str()).take(3).collect();
+    let missing: Vec<&str> = p
+        .coverage
+        .missing()
+        .map(|c| c.point.as_str())
+        .take(3)
+        .collect();
     let mut out = format!("Scored {score:.1}/10: {verdict}. ");
     if total > 0 {
         out.push_str(&format!(
@@ -71,7 +78,10 @@ pub(super) fn summary(p: &Parts<'_>) -> String {
             if covered.is_empty() {
                 String::new()
             } else {
-                format!(" ({})", list(&covered.iter().take(3).copied().collect::<Vec<_>>()))
+                format!(
+                    " ({})",
+                    list(&covered.iter().take(3).copied().collect::<Vec<_>>())
+                )
             }
         ));
         if missing.is_empty() {
@@ -116,11 +126,19 @@ pub(super) fn summary(p: &Parts<'_>) -> String {
     if p.breakdown.words * 2 < p.breakdown.target_words {
         out.push_str("It is brief for the question. ");
     }
-    if p.capped {
+    if p.keyword_list {
         out.push_str(&format!(
-            "The score is held at {:.1} because the answer covers too few key points.",
+            "It lists terms without explaining how they fit together, so the score is held at {:.1}. ",
             p.breakdown.cap
         ));
+    } else if p.capped {
+        out.push_str(&format!(
+            "The score is held at {:.1} because the answer covers too few key points. ",
+            p.breakdown.cap
+        ));
+    }
+    if p.generic_story {
+        out.push_str("It describes what you usually do rather than one specific situation.");
     }
     out.trim_end().to_owned()
 }
@@ -155,22 +173,35 @@ pub(super) fn strengths(p: &Parts<'_>) -> Vec<String> {
 
 /// What was missing, most valuable first.
 pub(super) fn improvements(p: &Parts<'_>) -> Vec<String> {
-    let mut out: Vec<String> = p
-        .coverage
-        .missing()
-        .map(|c| {
-            if c.example_terms.is_empty() {
-                format!("Address {}", c.point)
-            } else {
-                format!(
-                    "Address {} (e.g. mention {})",
-                    c.point,
-                    c.example_terms.join(" or ")
-                )
-            }
-        })
-        .take(4)
-        .collect();
+    let mut out = Vec::new();
+    if p.keyword_list {
+        out.push(
+            "Explain, don't list: say how each piece works, why you chose it, and how the pieces connect."
+                .to_owned(),
+        );
+    }
+    if p.generic_story {
+        out.push(
+            "Tell one specific story (when, who, what you did, what changed) instead of what you usually do."
+                .to_owned(),
+        );
+    }
+    out.extend(
+        p.coverage
+            .missing()
+            .map(|c| {
+                if c.example_terms.is_empty() {
+                    format!("Address {}", c.point)
+                } else {
+                    format!(
+                        "Address {} (e.g. mention {})",
+                        c.point,
+                        c.example_terms.join(" or ")
+                    )
+                }
+            })
+            .take(4),
+    );
     let mut missing_parts: Vec<_> = p
         .structure
         .components
@@ -183,7 +214,10 @@ pub(super) fn improvements(p: &Parts<'_>) -> Vec<String> {
     });
     out.extend(missing_parts.iter().take(3).map(|c| c.missing.to_owned()));
     if p.specificity.ratio() < 0.4 {
-        out.push("Add specifics: numbers with units, a named technology, or a concrete example.".to_owned());
+        out.push(
+            "Add specifics: numbers with units, a named technology, or a concrete example."
+                .to_owned(),
+        );
     }
     if p.clarity.ratio() < 0.5 {
         out.push(

@@ -92,23 +92,56 @@ fn normalized(answer: &str) -> String {
 }
 
 const GRADER_PHRASES: &[&str] = &[
-    "ignore previous", "ignore all previous", "ignore the previous", "ignore prior",
-    "ignore the above", "ignore your instructions", "ignore the instructions",
-    "ignore the rubric", "disregard previous", "disregard the above", "disregard all",
-    "disregard your instructions", "disregard the rubric", "forget your instructions",
-    "forget previous instructions", "new instructions", "system prompt", "as the grader",
-    "as a grader", "as the evaluator", "as an evaluator", "as the examiner",
-    "you are the grader", "you are a grader", "dear grader", "to the grader",
-    "note to grader", "note to the evaluator", "grader should", "evaluator should",
-    "10/10", "10 out of 10", "ten out of ten", "full marks", "perfect score",
-    "maximum score", "highest score", "max score", "top score",
+    "ignore previous",
+    "ignore all previous",
+    "ignore the previous",
+    "ignore prior",
+    "ignore the above",
+    "ignore your instructions",
+    "ignore the instructions",
+    "ignore the rubric",
+    "disregard previous",
+    "disregard the above",
+    "disregard all",
+    "disregard your instructions",
+    "disregard the rubric",
+    "forget your instructions",
+    "forget previous instructions",
+    "new instructions",
+    "system prompt",
+    "as the grader",
+    "as a grader",
+    "as the evaluator",
+    "as an evaluator",
+    "as the examiner",
+    "you are the grader",
+    "you are a grader",
+    "dear grader",
+    "to the grader",
+    "note to grader",
+    "note to the evaluator",
+    "grader should",
+    "evaluator should",
+    "10/10",
+    "10 out of 10",
+    "ten out of ten",
+    "full marks",
+    "perfect score",
+    "maximum score",
+    "highest score",
+    "max score",
+    "top score",
 ];
 
-const GRADE_VERBS: &[&str] = &["give", "award", "assign", "grant", "rate", "score", "grade", "mark"];
+const GRADE_VERBS: &[&str] = &[
+    "give", "award", "assign", "grant", "rate", "score", "grade", "mark",
+];
 
 fn instruction_to_grader(input: &GateInput<'_>) -> Option<Verdict> {
     let text = normalized(input.answer);
-    let phrase = GRADER_PHRASES.iter().find(|p| text.contains(&format!(" {p} ")));
+    let phrase = GRADER_PHRASES
+        .iter()
+        .find(|p| text.contains(&format!(" {p} ")));
     // "give this answer a 10", "rate it 10".
     let words: Vec<&str> = text.split_whitespace().collect();
     let demand = words.iter().enumerate().any(|(i, w)| {
@@ -130,9 +163,24 @@ fn instruction_to_grader(input: &GateInput<'_>) -> Option<Verdict> {
 }
 
 const NON_ANSWERS: &[&str] = &[
-    "i dont know", "dont know", "do not know", "idk", "no idea", "not sure", "no clue",
-    "skip", "pass", "next question", "i give up", "cant answer", "cannot answer",
-    "n/a", "nothing", "no answer", "dunno", "unsure",
+    "i dont know",
+    "dont know",
+    "do not know",
+    "idk",
+    "no idea",
+    "not sure",
+    "no clue",
+    "skip",
+    "pass",
+    "next question",
+    "i give up",
+    "cant answer",
+    "cannot answer",
+    "n/a",
+    "nothing",
+    "no answer",
+    "dunno",
+    "unsure",
 ];
 
 fn non_answer(input: &GateInput<'_>) -> Option<Verdict> {
@@ -195,7 +243,12 @@ fn gibberish(input: &GateInput<'_>) -> Option<Verdict> {
         })
         .count() as f64
         / n;
-    let distinct = words.iter().map(|t| t.stem.as_str()).collect::<HashSet<_>>().len() as f64 / n;
+    let distinct = words
+        .iter()
+        .map(|t| t.stem.as_str())
+        .collect::<HashSet<_>>()
+        .len() as f64
+        / n;
     let mashed = input
         .answer
         .chars()

@@ -152,6 +152,46 @@ fn target_words(kind: InterviewType, difficulty: Difficulty) -> usize {
     }
 }
 
+/// An answer whose words are almost all terms with no function words ("Redis, token
+/// bucket, Kafka, sharding …") lists names without explaining anything: it is held here.
+const KEYWORD_LIST_CAP: f64 = 2.5;
+/// Below this share of function words (with at least [`KEYWORD_LIST_MIN_WORDS`] words) an
+/// answer reads as a keyword list; natural sentences have well over 25%.
+const KEYWORD_LIST_STOP_SHARE: f64 = 0.12;
+const KEYWORD_LIST_MIN_WORDS: usize = 10;
+
+fn is_keyword_list(tokens: &[text::Token]) -> bool {
+    let words: Vec<&text::Token> = tokens.iter().filter(|t| !t.is_number()).collect();
+    let stop = words.iter().filter(|t| text::is_stop_word(&t.word)).count();
+    words.len() >= KEYWORD_LIST_MIN_WORDS
+        && (stop as f64) < KEYWORD_LIST_STOP_SHARE * words.len() as f64
+}
+
+/// A behavioral answer told as habits ("in general I always…") rather than one real story
+/// loses this share of its score.
+const GENERIC_STORY_PENALTY: f64 = 0.2;
+
+static GENERIC_MARKERS: std::sync::LazyLock<Vec<text::TermPattern>> =
+    std::sync::LazyLock::new(|| {
+        text::patterns(&[
+            "in general",
+            "generally",
+            "i always",
+            "i usually",
+            "i tend to",
+            "i try to",
+            "typically",
+            "as a rule",
+            "i think",
+            "normally",
+            "whenever",
+        ])
+    });
+
+fn is_generic_story(kind: InterviewType, tokens: &[text::Token]) -> bool {
+    kind == InterviewType::Behavioral && text::count_found(&GENERIC_MARKERS, tokens) >= 2
+}
+
 /// Everything measured about one answer.
 struct Analysis {
     tokens: Vec<text::Token>,
@@ -223,8 +263,17 @@ pub fn assess(question: &Question<'_>, answer: &str) -> Assessment {
     let target = target_words(kind, question.difficulty);
     let developed = (words as f64 / target as f64).min(1.0);
     let length_factor = 0.45 + 0.55 * developed.sqrt();
-    let cap = cap(kind, &question.rubric.origin, coverage_ratio);
-    let score = Score::clamped((10.0 * blended * length_factor).min(cap));
+    let keyword_list = is_keyword_list(&tokens);
+    let generic_story = is_generic_story(kind, &tokens);
+    let mut cap = cap(kind, &question.rubric.origin, coverage_ratio);
+    if keyword_list {
+        cap = cap.min(KEYWORD_LIST_CAP);
+    }
+    let mut raw = 10.0 * blended * length_factor;
+    if generic_story {
+        raw *= 1.0 - GENERIC_STORY_PENALTY;
+    }
+    let score = Score::clamped(raw.min(cap));
 
     let breakdown = Breakdown {
         coverage: coverage_ratio,
@@ -244,7 +293,9 @@ pub fn assess(question: &Question<'_>, answer: &str) -> Assessment {
         specificity: &specificity,
         clarity: &clarity,
         breakdown: &breakdown,
-        capped: 10.0 * blended * length_factor > cap,
+        capped: raw > cap,
+        keyword_list,
+        generic_story,
     };
     Assessment {
         score,

@@ -32,27 +32,72 @@ impl Specificity {
 }
 
 const UNITS: &[&str] = &[
-    "ms", "millisecond", "second", "seconds", "sec", "minute", "hour", "day", "week", "month",
-    "kb", "mb", "gb", "tb", "pb", "qps", "rps", "tps", "percent", "million", "billion",
-    "thousand", "users", "requests", "rows", "bytes", "p99", "p95", "x",
+    "ms",
+    "millisecond",
+    "second",
+    "seconds",
+    "sec",
+    "minute",
+    "hour",
+    "day",
+    "week",
+    "month",
+    "kb",
+    "mb",
+    "gb",
+    "tb",
+    "pb",
+    "qps",
+    "rps",
+    "tps",
+    "percent",
+    "million",
+    "billion",
+    "thousand",
+    "users",
+    "requests",
+    "rows",
+    "bytes",
+    "p99",
+    "p95",
+    "x",
 ];
 
 static EXAMPLES: LazyLock<Vec<TermPattern>> = LazyLock::new(|| {
     text::patterns(&[
-        "for example", "for instance", "e.g", "such as", "say we", "consider", "imagine",
-        "suppose", "in one case", "specifically", "concretely", "input", "output",
+        "for example",
+        "for instance",
+        "e.g",
+        "such as",
+        "say we",
+        "consider",
+        "imagine",
+        "suppose",
+        "in one case",
+        "specifically",
+        "concretely",
+        "input",
+        "output",
     ])
 });
 
 /// Measures concreteness.
 pub fn measure(answer: &str, tokens: &[Token]) -> Specificity {
     let numbers: Vec<&Token> = tokens.iter().filter(|t| t.is_number()).collect();
-    let units = tokens.iter().filter(|t| UNITS.contains(&t.word.as_str())).count()
-        + tokens.iter().filter(|t| t.word == "%" || t.word == "$").count()
+    let units = tokens
+        .iter()
+        .filter(|t| UNITS.contains(&t.word.as_str()))
+        .count()
+        + tokens
+            .iter()
+            .filter(|t| t.word == "%" || t.word == "$")
+            .count()
         + tokens
             .iter()
             .filter(|t| {
-                let w = t.word.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+                let w = t
+                    .word
+                    .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
                 w.len() < t.word.len() && !w.is_empty() && UNITS.contains(&w)
             })
             .count();
@@ -73,10 +118,10 @@ fn named_things(answer: &str) -> usize {
     let mut sentence_start = true;
     for word in answer.split_whitespace() {
         let clean = word.trim_matches(|c: char| !c.is_alphanumeric());
-        let code_like = word.contains("()") || word.contains('_') || word.contains("->") || word.contains("::");
-        let capitalised = clean.chars().next().is_some_and(char::is_uppercase)
-            && clean != "I"
-            && clean.len() > 1;
+        let code_like =
+            word.contains("()") || word.contains('_') || word.contains("->") || word.contains("::");
+        let capitalised =
+            clean.chars().next().is_some_and(char::is_uppercase) && clean != "I" && clean.len() > 1;
         if code_like || (capitalised && !sentence_start) {
             count += 1;
         }
@@ -109,7 +154,11 @@ impl Clarity {
         } else {
             (28.0 / m).max(0.2)
         };
-        let run_on = if self.longest_sentence_words > 60 { 0.15 } else { 0.0 };
+        let run_on = if self.longest_sentence_words > 60 {
+            0.15
+        } else {
+            0.0
+        };
         let signposts = (self.signposts as f64 / 3.0).min(1.0);
         let hedging = (0.1 * self.hedges as f64).min(0.3);
         (0.55 * length + 0.45 * signposts - run_on - hedging).clamp(0.0, 1.0)
@@ -118,16 +167,40 @@ impl Clarity {
 
 static SIGNPOSTS: LazyLock<Vec<TermPattern>> = LazyLock::new(|| {
     text::patterns(&[
-        "first", "second", "third", "then", "next", "finally", "because", "therefore",
-        "so that", "however", "which means", "as a result", "overall", "in summary", "to sum up",
-        "after that", "instead", "also", "for example",
+        "first",
+        "second",
+        "third",
+        "then",
+        "next",
+        "finally",
+        "because",
+        "therefore",
+        "so that",
+        "however",
+        "which means",
+        "as a result",
+        "overall",
+        "in summary",
+        "to sum up",
+        "after that",
+        "instead",
+        "also",
+        "for example",
     ])
 });
 
 static HEDGES: LazyLock<Vec<TermPattern>> = LazyLock::new(|| {
     text::patterns(&[
-        "i guess", "maybe", "probably", "not sure", "kind of", "sort of", "i suppose",
-        "i think maybe", "somehow", "or something",
+        "i guess",
+        "maybe",
+        "probably",
+        "not sure",
+        "kind of",
+        "sort of",
+        "i suppose",
+        "i think maybe",
+        "somehow",
+        "or something",
     ])
 });
 
@@ -161,8 +234,16 @@ mod tests {
         let vague = "We made things faster by improving the system in several ways.";
         let a = measure(concrete, &text::tokenize(concrete));
         let b = measure(vague, &text::tokenize(vague));
-        assert!(a.numbers >= 3 && a.units >= 3 && a.examples >= 1 && a.names >= 1, "{a:?}");
-        assert!(a.ratio() > 0.8 && b.ratio() < 0.1, "{} {}", a.ratio(), b.ratio());
+        assert!(
+            a.numbers >= 3 && a.units >= 3 && a.examples >= 1 && a.names >= 1,
+            "{a:?}"
+        );
+        assert!(
+            a.ratio() > 0.8 && b.ratio() < 0.1,
+            "{} {}",
+            a.ratio(),
+            b.ratio()
+        );
     }
 
     #[test]

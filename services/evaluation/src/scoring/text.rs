@@ -123,7 +123,9 @@ impl TermPattern {
             return None;
         }
         let joined = (tokens.len() > 1
-            && tokens.iter().all(|t| t.word.chars().all(char::is_alphabetic)))
+            && tokens
+                .iter()
+                .all(|t| t.word.chars().all(char::is_alphabetic)))
         .then(|| stem(&tokens.iter().map(|t| t.word.as_str()).collect::<String>()));
         Some(Self {
             text: text.trim().to_owned(),
@@ -232,7 +234,12 @@ pub fn quote(text: &str, start: usize, end: usize, max_chars: usize) -> String {
         .unwrap_or(first)
         .max(first);
     let (mut lo, mut hi) = (first, last);
-    let width = |lo: usize, hi: usize| words[lo..=hi].iter().map(|w| w.2.chars().count() + 1).sum::<usize>();
+    let width = |lo: usize, hi: usize| {
+        words[lo..=hi]
+            .iter()
+            .map(|w| w.2.chars().count() + 1)
+            .sum::<usize>()
+    };
     loop {
         let grew_right = hi + 1 < words.len() && width(lo, hi + 1) <= max_chars;
         if grew_right {
@@ -246,7 +253,11 @@ pub fn quote(text: &str, start: usize, end: usize, max_chars: usize) -> String {
             break;
         }
     }
-    let body = words[lo..=hi].iter().map(|w| w.2).collect::<Vec<_>>().join(" ");
+    let body = words[lo..=hi]
+        .iter()
+        .map(|w| w.2)
+        .collect::<Vec<_>>()
+        .join(" ");
     let body = body.trim_end_matches([',', ';', ':']);
     let head = if lo > 0 { "…" } else { "" };
     let tail = if hi + 1 < words.len() { "…" } else { "" };
@@ -260,22 +271,21 @@ pub fn is_stop_word(word: &str) -> bool {
 
 /// Sorted, lower case.
 const STOP_WORDS: &[&str] = &[
-    "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and",
-    "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between",
-    "both", "but", "by", "can", "could", "did", "do", "does", "doing", "don't", "down",
-    "during", "each", "either", "else", "etc", "even", "ever", "every", "few", "for", "from",
-    "further", "get", "gets", "got", "had", "has", "have", "having", "he", "her", "here",
-    "hers", "him", "his", "how", "however", "i", "i'd", "i'll", "i'm", "i've", "if", "in",
-    "into", "is", "it", "it's", "its", "itself", "just", "let", "like", "made", "make",
-    "many", "may", "me", "might", "more", "most", "much", "must", "my", "myself", "need",
-    "no", "nor", "not", "now", "of", "off", "on", "once", "one", "only", "or", "other",
-    "our", "ours", "out", "over", "own", "per", "please", "really", "same", "say", "she",
-    "should", "since", "so", "some", "such", "than", "that", "that's", "the", "their",
-    "theirs", "them", "then", "there", "there's", "these", "they", "thing", "things", "this",
-    "those", "though", "through", "to", "too", "under", "until", "up", "upon", "us", "use",
-    "used", "using", "very", "was", "we", "we're", "were", "what", "what's", "when", "where",
-    "which", "while", "who", "whom", "why", "will", "with", "within", "without", "would",
-    "yes", "yet", "you", "you're", "your", "yours",
+    "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
+    "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both",
+    "but", "by", "can", "could", "did", "do", "does", "doing", "don't", "down", "during", "each",
+    "either", "else", "etc", "even", "ever", "every", "few", "for", "from", "further", "get",
+    "gets", "got", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his",
+    "how", "however", "i", "i'd", "i'll", "i'm", "i've", "if", "in", "into", "is", "it", "it's",
+    "its", "itself", "just", "let", "like", "made", "make", "many", "may", "me", "might", "more",
+    "most", "much", "must", "my", "myself", "need", "no", "nor", "not", "now", "of", "off", "on",
+    "once", "one", "only", "or", "other", "our", "ours", "out", "over", "own", "per", "please",
+    "really", "same", "say", "she", "should", "since", "so", "some", "such", "than", "that",
+    "that's", "the", "their", "theirs", "them", "then", "there", "there's", "these", "they",
+    "thing", "things", "this", "those", "though", "through", "to", "too", "under", "until", "up",
+    "upon", "us", "use", "used", "using", "very", "was", "we", "we're", "were", "what", "what's",
+    "when", "where", "which", "while", "who", "whom", "why", "will", "with", "within", "without",
+    "would", "yes", "yet", "you", "you're", "your", "yours",
 ];
 
 #[cfg(test)]
@@ -284,7 +294,10 @@ mod tests {
 
     #[test]
     fn stop_words_are_sorted_for_binary_search() {
-        assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]), "STOP_WORDS unsorted");
+        assert!(
+            STOP_WORDS.windows(2).all(|w| w[0] < w[1]),
+            "STOP_WORDS unsorted"
+        );
     }
 
     #[test]
@@ -292,7 +305,10 @@ mod tests {
         let text = "Don't cache; 99.9% uptime, O(n²).";
         let tokens = tokenize(text);
         let words: Vec<_> = tokens.iter().map(|t| t.word.as_str()).collect();
-        assert_eq!(words, ["don't", "cache", "99.9", "%", "uptime", "o", "n", "2"]);
+        assert_eq!(
+            words,
+            ["don't", "cache", "99.9", "%", "uptime", "o", "n", "2"]
+        );
         assert_eq!(&text[tokens[1].start..tokens[1].end], "cache");
     }
 
@@ -300,9 +316,17 @@ mod tests {
     fn terms_match_word_forms_and_joined_phrases() {
         let answer = tokenize("We were caching results in a HashMap, weighing tradeoffs.");
         for term in ["cache", "hash map", "trade-off", "weigh"] {
-            assert!(TermPattern::new(term).unwrap().find(&answer).is_some(), "{term}");
+            assert!(
+                TermPattern::new(term).unwrap().find(&answer).is_some(),
+                "{term}"
+            );
         }
-        assert!(TermPattern::new("load balancer").unwrap().find(&answer).is_none());
+        assert!(
+            TermPattern::new("load balancer")
+                .unwrap()
+                .find(&answer)
+                .is_none()
+        );
         assert!(TermPattern::new("  ").is_none());
     }
 
