@@ -99,7 +99,7 @@ impl Accounts {
             .await?;
         let Some(credentials) = credentials.filter(|_| matches) else {
             self.throttle.record_failure(&email, peer);
-            tracing::info!(?peer, "sign-in refused: wrong email or password");
+            tracing::info!(peer = %peer.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string()), "sign-in refused: wrong email or password");
             return Err(IdentityError::WrongCredentials);
         };
         self.throttle.record_success(&email);

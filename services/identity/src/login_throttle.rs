@@ -6,7 +6,8 @@
 //! sign-in clears the email's counter (not the peer's).
 //!
 //! The state lives in this process: with N replicas an attacker who is spread across them
-//! gets up to N times the limits. Memory is bounded: expired entries are pruned as time
+//! gets up to N times the limits. Attempts already past the check when the limit is reached
+//! still finish, so a burst of concurrent attempts can overshoot by the number in flight. Memory is bounded: expired entries are pruned as time
 //! passes, and each map holds at most [`MAX_TRACKED_KEYS`] entries (when full, the entry
 //! closest to expiring makes room).
 
