@@ -15,7 +15,7 @@ use crate::{
     password_hasher::PasswordHasher,
     refresh_tokens_repo,
     tokens::{self, RefreshToken, TokenPair, Tokens},
-    users_repo::{self, InsertError, User},
+    users_repo::{self, User},
 };
 
 /// The account operations.
@@ -62,12 +62,7 @@ impl Accounts {
     ) -> Result<SignedIn, IdentityError> {
         let hash = self.hasher.hash(&password).await?;
         let mut tx = self.pool.begin().await?;
-        let user = users_repo::insert(&mut tx, &email, &hash, &name)
-            .await
-            .map_err(|err| match err {
-                InsertError::EmailTaken => IdentityError::EmailTaken,
-                InsertError::Database(db) => IdentityError::Database(db),
-            })?;
+        let user = users_repo::insert(&mut tx, &email, &hash, &name).await?;
         let tokens = self
             .tokens
             .issue_pair(&mut tx, user.id, tokens::new_family())
@@ -85,11 +80,7 @@ impl Accounts {
         password: PasswordAttempt,
         peer: Option<IpAddr>,
     ) -> Result<SignedIn, IdentityError> {
-        self.throttle
-            .check(&email, peer)
-            .map_err(|t| IdentityError::Throttled {
-                retry_after: t.retry_after,
-            })?;
+        self.throttle.check(&email, peer)?;
         let mut conn = self.pool.acquire().await?;
         let credentials = users_repo::find_credentials_by_email(&mut conn, &email).await?;
         drop(conn);
@@ -99,16 +90,15 @@ impl Accounts {
             .await?;
         let Some(credentials) = credentials.filter(|_| matches) else {
             self.throttle.record_failure(&email, peer);
-            tracing::info!(peer = %peer.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string()), "sign-in refused: wrong email or password");
+            tracing::info!(peer = ?peer, "sign-in refused: wrong email or password");
             return Err(IdentityError::WrongCredentials);
         };
         self.throttle.record_success(&email);
-        let mut tx = self.pool.begin().await?;
+        let mut conn = self.pool.acquire().await?;
         let tokens = self
             .tokens
-            .issue_pair(&mut tx, credentials.user.id, tokens::new_family())
+            .issue_pair(&mut conn, credentials.user.id, tokens::new_family())
             .await?;
-        tx.commit().await?;
         Ok(SignedIn {
             user: credentials.user,
             tokens,
@@ -203,11 +193,7 @@ impl Accounts {
             .ok_or(IdentityError::AccountGone)?;
         drop(conn);
         let email = Email::from_stored(credentials.user.email.clone());
-        self.throttle
-            .check(&email, peer)
-            .map_err(|t| IdentityError::Throttled {
-                retry_after: t.retry_after,
-            })?;
+        self.throttle.check(&email, peer)?;
         if !self
             .hasher
             .verify(attempt, Some(&credentials.password_hash))

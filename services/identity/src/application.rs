@@ -30,9 +30,9 @@ const DATABASE_CHECK_INTERVAL: Duration = Duration::from_secs(5);
 /// How often expired refresh tokens are deleted.
 const EXPIRED_TOKEN_SWEEP_INTERVAL: Duration = Duration::from_secs(3600);
 
-/// Why the service cannot start or stopped with an error.
+/// Why the service cannot start, or stopped with an error.
 #[derive(Debug, thiserror::Error)]
-pub enum StartupError {
+pub enum ApplicationError {
     /// A bad setting.
     #[error(transparent)]
     Config(#[from] ConfigError),
@@ -74,7 +74,7 @@ pub struct Application {
 
 impl Application {
     /// Connects to the database of `settings` and builds the service.
-    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+    pub async fn build(settings: Settings) -> Result<Self, ApplicationError> {
         let pool = settings.database.pool()?;
         Self::build_with_pool(settings, pool).await
     }
@@ -82,7 +82,10 @@ impl Application {
     /// Builds the service over `pool` (tests pass their own): applies migrations when
     /// `settings.database.migrate`, loads or generates the signing keys, prepares bcrypt
     /// and binds the listener. Health stays NOT_SERVING until the database answers.
-    pub async fn build_with_pool(settings: Settings, pool: PgPool) -> Result<Self, StartupError> {
+    pub async fn build_with_pool(
+        settings: Settings,
+        pool: PgPool,
+    ) -> Result<Self, ApplicationError> {
         let (health, health_service) = Health::new(&[SERVICE_NAME]).await;
         if settings.database.migrate {
             db::migrate(&pool).await?;
@@ -141,10 +144,10 @@ impl Application {
             .server
             .bind()
             .await
-            .map_err(|source| StartupError::Bind { addr, source })?;
+            .map_err(|source| ApplicationError::Bind { addr, source })?;
         let port = listener
             .local_addr()
-            .map_err(|source| StartupError::Bind { addr, source })?
+            .map_err(|source| ApplicationError::Bind { addr, source })?
             .port();
         tracing::info!(%addr, port, "identity-service listening");
 
@@ -177,7 +180,7 @@ impl Application {
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send,
-    ) -> Result<(), StartupError> {
+    ) -> Result<(), ApplicationError> {
         let Self {
             pool,
             health,

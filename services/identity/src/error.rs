@@ -9,7 +9,7 @@ use interview_coach_common::{
 };
 use tonic::Status;
 
-use crate::password_hasher::HashError;
+use crate::{login_throttle::Throttled, password_hasher::HashError, users_repo::InsertError};
 
 /// Everything an identity RPC can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -50,6 +50,23 @@ pub enum IdentityError {
     /// Signing an access token failed.
     #[error("token signing: {0}")]
     Signing(#[from] jsonwebtoken::errors::Error),
+}
+
+impl From<InsertError> for IdentityError {
+    fn from(err: InsertError) -> Self {
+        match err {
+            InsertError::EmailTaken => Self::EmailTaken,
+            InsertError::Database(db_err) => Self::Database(db_err),
+        }
+    }
+}
+
+impl From<Throttled> for IdentityError {
+    fn from(throttled: Throttled) -> Self {
+        Self::Throttled {
+            retry_after: throttled.retry_after,
+        }
+    }
 }
 
 impl From<IdentityError> for Status {

@@ -75,7 +75,7 @@ fn tokens_message(pair: TokenPair) -> pb::TokenPair {
     }
 }
 
-fn refresh_token(raw: String) -> Result<RefreshToken, Status> {
+fn parse_refresh_token(raw: String) -> Result<RefreshToken, Status> {
     let mut violations = FieldViolations::new();
     match violations.check("refresh_token", RefreshToken::parse(raw)) {
         Some(token) => Ok(token),
@@ -131,7 +131,7 @@ impl IdentityService for IdentityGrpc {
         &self,
         request: Request<pb::RefreshTokenRequest>,
     ) -> Result<Response<pb::RefreshTokenResponse>, Status> {
-        let presented = refresh_token(request.into_inner().refresh_token)?;
+        let presented = parse_refresh_token(request.into_inner().refresh_token)?;
         let pair = self.accounts.refresh(&presented).await?;
         Ok(Response::new(pb::RefreshTokenResponse {
             tokens: Some(tokens_message(pair)),
@@ -142,7 +142,7 @@ impl IdentityService for IdentityGrpc {
         &self,
         request: Request<pb::LogoutRequest>,
     ) -> Result<Response<pb::LogoutResponse>, Status> {
-        let presented = refresh_token(request.into_inner().refresh_token)?;
+        let presented = parse_refresh_token(request.into_inner().refresh_token)?;
         self.accounts.logout(&presented).await?;
         Ok(Response::new(pb::LogoutResponse {}))
     }

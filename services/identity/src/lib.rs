@@ -17,6 +17,6 @@ pub mod refresh_tokens_repo;
 pub mod tokens;
 pub mod users_repo;
 
-pub use application::{Application, StartupError};
+pub use application::{Application, ApplicationError};
 pub use config::Settings;
 pub use error::IdentityError;
