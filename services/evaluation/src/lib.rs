@@ -2,7 +2,21 @@
 //! answers (LLM or the built-in rubric evaluator), storing one evaluation per answer.
 //! Internal only: every RPC requires the service credential.
 
+pub mod application;
 pub mod bank;
+pub mod error;
+pub mod evaluator;
+pub mod grpc;
+pub mod llm;
+pub mod page_token;
+pub mod provenance;
+pub mod questions;
+pub mod request;
 pub mod rubric;
 pub mod score;
 pub mod scoring;
+pub mod settings;
+pub mod store;
+
+pub use application::{Application, ApplicationError};
+pub use settings::Settings;

@@ -1,0 +1,179 @@
+//! Wiring: settings in, a bound gRPC server out.
+
+use std::{future::Future, pin::Pin, sync::Arc, time::Duration};
+
+use interview_coach_common::{
+    config::ConfigError,
+    db,
+    server::{self, Health},
+    service_auth::ServiceCredential,
+};
+use interview_coach_proto::evaluation::v1::evaluation_service_server::{
+    EvaluationServiceServer, SERVICE_NAME,
+};
+use sqlx::{PgPool, migrate::MigrateError};
+use tokio::sync::oneshot;
+use tonic::service::{Routes, interceptor::InterceptedService};
+
+use crate::{
+    bank::{Bank, BankError},
+    evaluator::Evaluator,
+    grpc::EvaluationApi,
+    llm::LlmClient,
+    questions::QuestionGenerator,
+    settings::Settings,
+};
+
+/// How often health re-checks the database.
+const DATABASE_CHECK_INTERVAL: Duration = Duration::from_secs(5);
+
+/// Why the service cannot start, or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum ApplicationError {
+    /// A bad setting.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// Migrations failed.
+    #[error("cannot apply migrations: {0}")]
+    Migrate(#[from] MigrateError),
+    /// The embedded question bank is invalid (a build problem).
+    #[error("question bank: {0}")]
+    Bank(#[from] BankError),
+    /// The HTTP client of the LLM cannot be built.
+    #[error("LLM client: {0}")]
+    LlmClient(#[from] reqwest::Error),
+    /// The listener cannot be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: std::net::SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The server failed.
+    #[error("server: {0}")]
+    Serve(#[from] tonic::transport::Error),
+}
+
+type ServerFuture = Pin<Box<dyn Future<Output = Result<(), tonic::transport::Error>> + Send>>;
+
+/// A built service, bound to its port, not yet serving.
+pub struct Application {
+    port: u16,
+    pool: PgPool,
+    health: Health,
+    server: ServerFuture,
+    stop: oneshot::Sender<()>,
+}
+
+impl Application {
+    /// Connects to the database of `settings` and builds the service.
+    pub async fn build(settings: Settings) -> Result<Self, ApplicationError> {
+        let pool = settings.database.pool()?;
+        Self::build_with_pool(settings, pool).await
+    }
+
+    /// Builds the service over `pool` (tests pass their own): loads and validates the
+    /// question bank, applies migrations when `settings.database.migrate`, prepares the LLM
+    /// client if configured and binds the listener. Health stays NOT_SERVING until the
+    /// database answers. Every RPC requires the service credential; health and reflection
+    /// stay open.
+    pub async fn build_with_pool(
+        settings: Settings,
+        pool: PgPool,
+    ) -> Result<Self, ApplicationError> {
+        let (health, health_service) = Health::new(&[SERVICE_NAME]).await;
+        let bank = Arc::new(Bank::builtin()?);
+        tracing::info!(questions = bank.all().len(), "question bank loaded");
+        if settings.database.migrate {
+            db::migrate(&pool).await?;
+            tracing::info!("migrations applied");
+        }
+        let llm = match &settings.llm {
+            Some(llm) => {
+                let client = LlmClient::new(llm)?;
+                tracing::info!(
+                    model = client.model(),
+                    timeout_ms = llm.timeout.as_millis() as u64,
+                    "LLM provider configured"
+                );
+                Some(Arc::new(client))
+            }
+            None => {
+                tracing::info!("no LLM configured: built-in question bank and evaluator");
+                None
+            }
+        };
+        let api = EvaluationApi::new(
+            pool.clone(),
+            Arc::clone(&bank),
+            Evaluator::new(llm.clone()),
+            QuestionGenerator::new(bank, llm),
+        );
+        let service = InterceptedService::new(
+            EvaluationServiceServer::new(api)
+                .max_decoding_message_size(settings.server.max_message_bytes),
+            ServiceCredential::new(settings.service_token).require(),
+        );
+
+        let addr = settings.server.listen_addr;
+        let listener = settings
+            .server
+            .bind()
+            .await
+            .map_err(|source| ApplicationError::Bind { addr, source })?;
+        let port = listener
+            .local_addr()
+            .map_err(|source| ApplicationError::Bind { addr, source })?
+            .port();
+        tracing::info!(%addr, port, "evaluation-service listening");
+
+        let (stop, stopped) = oneshot::channel::<()>();
+        let server = Box::pin(server::serve(
+            listener,
+            Routes::new(service),
+            health.clone(),
+            health_service,
+            settings.server.drain_timeout,
+            async {
+                let _ = stopped.await;
+            },
+        ));
+        Ok(Self {
+            port,
+            pool,
+            health,
+            server,
+            stop,
+        })
+    }
+
+    /// The port the listener is bound to (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until `shutdown` resolves, then drains in-flight calls.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send,
+    ) -> Result<(), ApplicationError> {
+        let Self {
+            pool,
+            health,
+            mut server,
+            stop,
+            ..
+        } = self;
+        let watcher = health.watch_database(pool, DATABASE_CHECK_INTERVAL);
+        let result = tokio::select! {
+            result = &mut server => result,
+            () = shutdown => {
+                let _ = stop.send(());
+                server.await
+            }
+        };
+        watcher.abort();
+        Ok(result?)
+    }
+}

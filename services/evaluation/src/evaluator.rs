@@ -1,0 +1,137 @@
+//! Scoring one answer: the gates first (non-attempts never reach an LLM), then the LLM when
+//! one is configured, falling back to the built-in evaluator when it fails (marked
+//! `is_fallback` with the reason), else the built-in evaluator. The CPU work runs on the
+//! blocking pool.
+
+use std::sync::Arc;
+
+use interview_coach_common::domain::{Difficulty, InterviewType};
+
+use crate::{
+    error::EvaluationError,
+    llm::{self, LlmClient},
+    provenance::Provenance,
+    rubric::Rubric,
+    score::Score,
+    scoring::{self, Question},
+};
+
+/// What is scored.
+#[derive(Clone, Debug)]
+pub struct Submission {
+    /// Type.
+    pub interview_type: InterviewType,
+    /// Difficulty.
+    pub difficulty: Difficulty,
+    /// The question as asked.
+    pub question: String,
+    /// Its hints.
+    pub hints: Vec<String>,
+    /// The rubric.
+    pub rubric: Rubric,
+    /// The answer.
+    pub answer: String,
+}
+
+impl Submission {
+    fn question(&self) -> Question<'_> {
+        Question {
+            interview_type: self.interview_type,
+            difficulty: self.difficulty,
+            text: &self.question,
+            hints: &self.hints,
+            rubric: &self.rubric,
+        }
+    }
+}
+
+/// The outcome, ready to store.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    /// 0..=10.
+    pub score: Score,
+    /// A few sentences.
+    pub feedback: String,
+    /// What was good.
+    pub strengths: Vec<String>,
+    /// What would be better.
+    pub improvements: Vec<String>,
+    /// Which engine.
+    pub provenance: Provenance,
+}
+
+impl Outcome {
+    fn builtin(assessment: scoring::Assessment, provenance: Provenance) -> Self {
+        Self {
+            score: assessment.score,
+            feedback: assessment.feedback,
+            strengths: assessment.strengths,
+            improvements: assessment.improvements,
+            provenance,
+        }
+    }
+}
+
+/// Scores answers.
+#[derive(Clone, Debug)]
+pub struct Evaluator {
+    llm: Option<Arc<LlmClient>>,
+}
+
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, EvaluationError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|err| EvaluationError::Internal(format!("scoring task failed: {err}")))
+}
+
+impl Evaluator {
+    /// An evaluator using `llm` when given.
+    pub fn new(llm: Option<Arc<LlmClient>>) -> Self {
+        Self { llm }
+    }
+
+    /// Scores `submission`.
+    pub async fn evaluate(&self, submission: Submission) -> Result<Outcome, EvaluationError> {
+        let submission = Arc::new(submission);
+        let Some(llm) = &self.llm else {
+            let s = Arc::clone(&submission);
+            let assessment = blocking(move || scoring::assess(&s.question(), &s.answer)).await?;
+            return Ok(Outcome::builtin(assessment, Provenance::builtin()));
+        };
+        let s = Arc::clone(&submission);
+        if let Some(gated) = blocking(move || scoring::screen(&s.question(), &s.answer)).await? {
+            return Ok(Outcome::builtin(gated, Provenance::builtin()));
+        }
+        let system = llm::prompt::evaluation_system(
+            submission.interview_type,
+            submission.difficulty,
+            &submission.rubric.points,
+        );
+        let user = llm::prompt::evaluation_user(
+            &submission.question,
+            &submission.hints,
+            &submission.answer,
+        );
+        match llm.complete(system, user, llm::output::evaluation).await {
+            Ok(reply) => Ok(Outcome {
+                score: reply.score,
+                feedback: reply.feedback,
+                strengths: reply.strengths,
+                improvements: reply.improvements,
+                provenance: Provenance::llm(llm.source()),
+            }),
+            Err(err) => {
+                tracing::warn!(reason = %err.reason(), error = %err, "LLM evaluation failed, using the built-in evaluator");
+                let s = Arc::clone(&submission);
+                let assessment =
+                    blocking(move || scoring::assess(&s.question(), &s.answer)).await?;
+                Ok(Outcome::builtin(
+                    assessment,
+                    Provenance::fallback(err.reason()),
+                ))
+            }
+        }
+    }
+}

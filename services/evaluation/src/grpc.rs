@@ -1,0 +1,222 @@
+//! The gRPC surface: validates each request into a command, runs it, converts the result.
+//! Errors become statuses only through `From<EvaluationError> for Status`.
+
+use std::sync::Arc;
+
+use interview_coach_common::time::timestamp;
+use interview_coach_proto::evaluation::v1::{
+    self as pb, evaluation_service_server::EvaluationService,
+};
+use sqlx::PgPool;
+use tonic::{Request, Response, Status};
+
+use crate::{
+    bank::Bank,
+    error::EvaluationError,
+    evaluator::{Evaluator, Submission},
+    page_token::Cursor,
+    questions::{Generated, QuestionGenerator},
+    request::{self, EvaluateAnswer, GenerateQuestions, ListEvaluations},
+    rubric::Rubric,
+    store::{self, Evaluation, NewEvaluation},
+};
+
+/// The EvaluationService implementation.
+#[derive(Clone, Debug)]
+pub struct EvaluationApi {
+    pool: PgPool,
+    bank: Arc<Bank>,
+    evaluator: Evaluator,
+    generator: QuestionGenerator,
+}
+
+impl EvaluationApi {
+    /// The service over `pool`, `bank` and the engines.
+    pub fn new(
+        pool: PgPool,
+        bank: Arc<Bank>,
+        evaluator: Evaluator,
+        generator: QuestionGenerator,
+    ) -> Self {
+        Self {
+            pool,
+            bank,
+            evaluator,
+            generator,
+        }
+    }
+
+    async fn generate(
+        &self,
+        request: pb::GenerateQuestionsRequest,
+    ) -> Result<pb::GenerateQuestionsResponse, EvaluationError> {
+        let command = GenerateQuestions::try_from(request)?;
+        let questions = self.generator.generate(&command).await;
+        Ok(pb::GenerateQuestionsResponse {
+            questions: questions.into_iter().map(question_to_proto).collect(),
+        })
+    }
+
+    async fn evaluate(
+        &self,
+        request: pb::EvaluateAnswerRequest,
+    ) -> Result<pb::EvaluateAnswerResponse, EvaluationError> {
+        let command = EvaluateAnswer::try_from(request)?;
+        // A repeat costs one indexed read, no scoring.
+        if let Some(existing) = store::find_by_answer(&self.pool, command.answer_id).await? {
+            return Ok(pb::EvaluateAnswerResponse {
+                evaluation: Some(evaluation_to_proto(existing)),
+                created: false,
+            });
+        }
+        let rubric = Rubric::resolve(
+            command.key_points,
+            command.question_key.as_deref(),
+            command.question_text.as_str(),
+            &command.hints,
+            &self.bank,
+        );
+        let outcome = self
+            .evaluator
+            .evaluate(Submission {
+                interview_type: command.interview_type,
+                difficulty: command.difficulty,
+                question: command.question_text.into_string(),
+                hints: command.hints,
+                rubric,
+                answer: command.answer_text.into_string(),
+            })
+            .await?;
+        let (stored, created) = store::insert_once(
+            &self.pool,
+            &NewEvaluation {
+                session_id: command.session_id,
+                question_id: command.question_id,
+                answer_id: command.answer_id,
+                score: outcome.score,
+                feedback: outcome.feedback,
+                strengths: outcome.strengths,
+                improvements: outcome.improvements,
+                provenance: outcome.provenance,
+            },
+        )
+        .await?;
+        if created {
+            tracing::info!(
+                answer_id = %stored.answer_id,
+                score = %stored.score.as_decimal(),
+                source = %stored.provenance.source,
+                is_fallback = stored.provenance.is_fallback,
+                "answer evaluated"
+            );
+        }
+        Ok(pb::EvaluateAnswerResponse {
+            evaluation: Some(evaluation_to_proto(stored)),
+            created,
+        })
+    }
+
+    async fn get(
+        &self,
+        request: pb::GetEvaluationRequest,
+    ) -> Result<pb::GetEvaluationResponse, EvaluationError> {
+        let answer_id = request::answer_id(&request)?;
+        let evaluation = store::find_by_answer(&self.pool, answer_id)
+            .await?
+            .ok_or(EvaluationError::NotFound)?;
+        Ok(pb::GetEvaluationResponse {
+            evaluation: Some(evaluation_to_proto(evaluation)),
+        })
+    }
+
+    async fn list(
+        &self,
+        request: pb::ListEvaluationsRequest,
+    ) -> Result<pb::ListEvaluationsResponse, EvaluationError> {
+        let command = ListEvaluations::try_from(request)?;
+        // One extra row tells whether there is a next page.
+        let mut rows = store::list(
+            &self.pool,
+            &command.session_ids,
+            command.after,
+            command.page_size + 1,
+        )
+        .await?;
+        let next_page_token = if rows.len() > command.page_size {
+            rows.truncate(command.page_size);
+            rows.last()
+                .map(|last| {
+                    Cursor {
+                        created_at: last.created_at,
+                        id: last.id,
+                    }
+                    .encode()
+                })
+                .unwrap_or_default()
+        } else {
+            String::new()
+        };
+        Ok(pb::ListEvaluationsResponse {
+            evaluations: rows.into_iter().map(evaluation_to_proto).collect(),
+            next_page_token,
+        })
+    }
+}
+
+fn question_to_proto(q: Generated) -> pb::GeneratedQuestion {
+    pb::GeneratedQuestion {
+        key: q.key,
+        text: q.text,
+        hints: q.hints,
+        examples: q.examples,
+        key_points: q.key_points.iter().map(|k| k.to_proto()).collect(),
+        provenance: Some(q.provenance.to_proto()),
+        generate_time: Some(timestamp(q.generated_at)),
+    }
+}
+
+fn evaluation_to_proto(e: Evaluation) -> pb::Evaluation {
+    pb::Evaluation {
+        id: e.id.to_string(),
+        session_id: e.session_id.to_string(),
+        question_id: e.question_id.to_string(),
+        answer_id: e.answer_id.to_string(),
+        score: e.score.as_f64(),
+        feedback: e.feedback,
+        strengths: e.strengths,
+        improvements: e.improvements,
+        provenance: Some(e.provenance.to_proto()),
+        create_time: Some(timestamp(e.created_at)),
+    }
+}
+
+#[tonic::async_trait]
+impl EvaluationService for EvaluationApi {
+    async fn generate_questions(
+        &self,
+        request: Request<pb::GenerateQuestionsRequest>,
+    ) -> Result<Response<pb::GenerateQuestionsResponse>, Status> {
+        Ok(Response::new(self.generate(request.into_inner()).await?))
+    }
+
+    async fn evaluate_answer(
+        &self,
+        request: Request<pb::EvaluateAnswerRequest>,
+    ) -> Result<Response<pb::EvaluateAnswerResponse>, Status> {
+        Ok(Response::new(self.evaluate(request.into_inner()).await?))
+    }
+
+    async fn get_evaluation(
+        &self,
+        request: Request<pb::GetEvaluationRequest>,
+    ) -> Result<Response<pb::GetEvaluationResponse>, Status> {
+        Ok(Response::new(self.get(request.into_inner()).await?))
+    }
+
+    async fn list_evaluations(
+        &self,
+        request: Request<pb::ListEvaluationsRequest>,
+    ) -> Result<Response<pb::ListEvaluationsResponse>, Status> {
+        Ok(Response::new(self.list(request.into_inner()).await?))
+    }
+}

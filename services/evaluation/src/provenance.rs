@@ -1,0 +1,60 @@
+//! Where a question or an evaluation came from, stored with it.
+
+use interview_coach_proto::common::v1 as pb;
+
+use crate::scoring::RUBRIC_VERSION;
+
+/// Source of the built-in bank and evaluator.
+pub const BANK: &str = "bank";
+
+/// Engine, fallback state and rubric version.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Provenance {
+    /// `bank` or `llm:<model>`.
+    pub source: String,
+    /// True when an LLM was configured but failed and the built-in engine answered.
+    pub is_fallback: bool,
+    /// Why (`timeout`, `http_500`, `invalid_output`, `unreachable`).
+    pub fallback_reason: Option<String>,
+    /// The rubric version.
+    pub rubric_version: String,
+}
+
+impl Provenance {
+    /// The built-in engine, used by choice (no LLM configured, or a gated answer).
+    pub fn builtin() -> Self {
+        Self {
+            source: BANK.to_owned(),
+            is_fallback: false,
+            fallback_reason: None,
+            rubric_version: RUBRIC_VERSION.to_owned(),
+        }
+    }
+
+    /// The built-in engine after the LLM failed for `reason`.
+    pub fn fallback(reason: String) -> Self {
+        Self {
+            is_fallback: true,
+            fallback_reason: Some(reason),
+            ..Self::builtin()
+        }
+    }
+
+    /// The LLM `source` (`llm:<model>`).
+    pub fn llm(source: String) -> Self {
+        Self {
+            source,
+            ..Self::builtin()
+        }
+    }
+
+    /// On the wire.
+    pub fn to_proto(&self) -> pb::Provenance {
+        pb::Provenance {
+            source: self.source.clone(),
+            is_fallback: self.is_fallback,
+            fallback_reason: self.fallback_reason.clone().unwrap_or_default(),
+            rubric_version: self.rubric_version.clone(),
+        }
+    }
+}

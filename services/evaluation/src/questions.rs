@@ -1,0 +1,190 @@
+//! Question generation: from the LLM when one is configured (validated JSON), else or on
+//! failure from the built-in bank (marked as a fallback). Exclusions are honored while the
+//! pool allows; when it runs short, excluded questions are reused, least recent first
+//! (`exclude_keys` is read most recent first). Writes nothing.
+
+use std::{collections::HashSet, sync::Arc};
+
+use chrono::{DateTime, Utc};
+use rand::seq::SliceRandom;
+
+use crate::{
+    bank::{Bank, BankQuestion},
+    llm::{self, LlmClient},
+    provenance::Provenance,
+    request::GenerateQuestions,
+    rubric::KeyPoint,
+};
+
+/// One generated question.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Generated {
+    /// Bank id or `llm:<hash>`.
+    pub key: String,
+    /// The question.
+    pub text: String,
+    /// Hints.
+    pub hints: Vec<String>,
+    /// Examples.
+    pub examples: Vec<String>,
+    /// The rubric.
+    pub key_points: Vec<KeyPoint>,
+    /// Source and fallback state.
+    pub provenance: Provenance,
+    /// When it was generated.
+    pub generated_at: DateTime<Utc>,
+}
+
+/// Generates questions.
+#[derive(Clone, Debug)]
+pub struct QuestionGenerator {
+    bank: Arc<Bank>,
+    llm: Option<Arc<LlmClient>>,
+}
+
+impl QuestionGenerator {
+    /// A generator over `bank`, using `llm` when given.
+    pub fn new(bank: Arc<Bank>, llm: Option<Arc<LlmClient>>) -> Self {
+        Self { bank, llm }
+    }
+
+    /// `request.count` distinct questions.
+    pub async fn generate(&self, request: &GenerateQuestions) -> Vec<Generated> {
+        let Some(llm) = &self.llm else {
+            return self.from_bank(request, Provenance::builtin());
+        };
+        let exclude: HashSet<String> = request.exclude_keys.iter().cloned().collect();
+        let count = request.count;
+        let reply = llm
+            .complete(
+                llm::prompt::questions_system(),
+                llm::prompt::questions_user(request.interview_type, request.difficulty, count),
+                |reply| llm::output::questions(reply, count, &exclude),
+            )
+            .await;
+        match reply {
+            Ok(questions) => {
+                let now = Utc::now();
+                let provenance = Provenance::llm(llm.source());
+                questions
+                    .into_iter()
+                    .map(|q| Generated {
+                        key: q.key,
+                        text: q.text,
+                        hints: q.hints,
+                        examples: q.examples,
+                        key_points: q.key_points,
+                        provenance: provenance.clone(),
+                        generated_at: now,
+                    })
+                    .collect()
+            }
+            Err(err) => {
+                tracing::warn!(reason = %err.reason(), error = %err, "LLM question generation failed, using the bank");
+                self.from_bank(request, Provenance::fallback(err.reason()))
+            }
+        }
+    }
+
+    fn from_bank(&self, request: &GenerateQuestions, provenance: Provenance) -> Vec<Generated> {
+        let pool = self.bank.pool(request.interview_type, request.difficulty);
+        let picked = pick(
+            &pool,
+            &request.exclude_keys,
+            request.count,
+            &mut rand::thread_rng(),
+        );
+        let now = Utc::now();
+        picked
+            .into_iter()
+            .map(|q| Generated {
+                key: q.id.clone(),
+                text: q.text.clone(),
+                hints: q.hints.clone(),
+                examples: q.examples.clone(),
+                key_points: q.key_points.clone(),
+                provenance: provenance.clone(),
+                generated_at: now,
+            })
+            .collect()
+    }
+}
+
+/// Up to `count` distinct questions of `pool`: random ones not in `exclude` first; then, if
+/// the pool is short, excluded ones from the end of `exclude` (least recent) backwards.
+pub fn pick<'a>(
+    pool: &[&'a BankQuestion],
+    exclude: &[String],
+    count: usize,
+    rng: &mut impl rand::Rng,
+) -> Vec<&'a BankQuestion> {
+    let excluded: HashSet<&str> = exclude.iter().map(String::as_str).collect();
+    let mut fresh: Vec<&BankQuestion> = pool
+        .iter()
+        .copied()
+        .filter(|q| !excluded.contains(q.id.as_str()))
+        .collect();
+    fresh.shuffle(rng);
+    fresh.truncate(count);
+    let mut seen: HashSet<&str> = HashSet::new();
+    for key in exclude.iter().rev() {
+        if fresh.len() >= count {
+            break;
+        }
+        if let Some(q) = pool.iter().find(|q| q.id == *key)
+            && seen.insert(q.id.as_str())
+        {
+            fresh.push(q);
+        }
+    }
+    fresh
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use interview_coach_common::domain::{Difficulty, InterviewType};
+
+    fn question(n: usize) -> BankQuestion {
+        BankQuestion {
+            id: format!("technical-easy-{n:02}"),
+            interview_type: InterviewType::Technical,
+            difficulty: Difficulty::Easy,
+            text: format!("Question {n}?"),
+            hints: vec!["a".into(), "b".into()],
+            examples: vec![],
+            key_points: vec![],
+        }
+    }
+
+    #[test]
+    fn exclusions_are_honored_then_reused_least_recent_first() {
+        let questions: Vec<BankQuestion> = (1..=5).map(question).collect();
+        let pool: Vec<&BankQuestion> = questions.iter().collect();
+        let mut rng = rand::thread_rng();
+        let exclude: Vec<String> = ["technical-easy-01", "technical-easy-02"]
+            .map(String::from)
+            .to_vec();
+        let three = pick(&pool, &exclude, 3, &mut rng);
+        assert_eq!(three.len(), 3);
+        assert!(three.iter().all(|q| !exclude.contains(&q.id)));
+        // Four excluded (most recent first), five wanted: the one free question, then the
+        // least recent excluded ones.
+        let exclude: Vec<String> = (1..=4).map(|n| format!("technical-easy-{n:02}")).collect();
+        let ids: Vec<&str> = pick(&pool, &exclude, 3, &mut rng)
+            .iter()
+            .map(|q| q.id.as_str())
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                "technical-easy-05",
+                "technical-easy-04",
+                "technical-easy-03"
+            ]
+        );
+        let all = pick(&pool, &[], 10, &mut rng);
+        assert_eq!(all.len(), 5);
+        assert_eq!(all.iter().map(|q| &q.id).collect::<HashSet<_>>().len(), 5);
+    }
+}

@@ -1,0 +1,312 @@
+//! Validation at the edge: every request becomes a command of checked domain values, or
+//! INVALID_ARGUMENT with one field violation per bad field. Nothing below trusts raw input.
+
+use interview_coach_common::{
+    domain::{Difficulty, InterviewType},
+    status::FieldViolations,
+};
+use interview_coach_proto::{common::v1 as common_pb, evaluation::v1 as pb};
+use uuid::Uuid;
+
+use crate::{page_token::Cursor, rubric::KeyPoint};
+
+/// Longest question text, in characters.
+pub const MAX_QUESTION_CHARS: usize = 4000;
+/// Longest answer text, in characters.
+pub const MAX_ANSWER_CHARS: usize = 10_000;
+/// Most hints per question.
+pub const MAX_HINTS: usize = 10;
+/// Longest hint, in characters.
+pub const MAX_HINT_CHARS: usize = 1000;
+/// Most key points per question.
+pub const MAX_KEY_POINTS: usize = 20;
+/// Most exclusions per GenerateQuestions call.
+pub const MAX_EXCLUSIONS: usize = 200;
+/// Longest question key, in bytes.
+pub const MAX_KEY_BYTES: usize = 200;
+/// Questions per GenerateQuestions call.
+pub const COUNT_RANGE: std::ops::RangeInclusive<i32> = 1..=10;
+/// Most sessions per ListEvaluations call.
+pub const MAX_SESSIONS: usize = 100;
+/// Page size when none is given.
+pub const DEFAULT_PAGE_SIZE: usize = 100;
+/// Largest page.
+pub const MAX_PAGE_SIZE: usize = 1000;
+
+/// A text of 1 to `MAX` characters that is not only white space.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BoundedText<const MAX: usize>(String);
+
+/// The question as asked.
+pub type QuestionText = BoundedText<MAX_QUESTION_CHARS>;
+/// The candidate's answer.
+pub type AnswerText = BoundedText<MAX_ANSWER_CHARS>;
+
+impl<const MAX: usize> BoundedText<MAX> {
+    /// Validates `text` (kept as written).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        if text.trim().is_empty() {
+            return Err("must not be empty".to_owned());
+        }
+        if text.chars().count() > MAX {
+            return Err(format!("must be at most {MAX} characters"));
+        }
+        Ok(Self(text.to_owned()))
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The text, owned.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+fn uuid(violations: &mut FieldViolations, field: &str, value: &str) -> Option<Uuid> {
+    violations.check(
+        field,
+        Uuid::parse_str(value.trim()).map_err(|_| "must be a UUID"),
+    )
+}
+
+fn interview_type(violations: &mut FieldViolations, value: i32) -> Option<InterviewType> {
+    violations.check(
+        "interview_type",
+        InterviewType::from_proto(value).ok_or("must be TECHNICAL, BEHAVIORAL or SYSTEM_DESIGN"),
+    )
+}
+
+fn difficulty(violations: &mut FieldViolations, value: i32) -> Option<Difficulty> {
+    violations.check(
+        "difficulty",
+        Difficulty::from_proto(value).ok_or("must be EASY, MEDIUM or HARD"),
+    )
+}
+
+/// A checked GenerateQuestions request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GenerateQuestions {
+    /// Type.
+    pub interview_type: InterviewType,
+    /// Difficulty.
+    pub difficulty: Difficulty,
+    /// 1 to 10.
+    pub count: usize,
+    /// Keys to avoid, as given (most recent first).
+    pub exclude_keys: Vec<String>,
+}
+
+impl TryFrom<pb::GenerateQuestionsRequest> for GenerateQuestions {
+    type Error = FieldViolations;
+
+    fn try_from(request: pb::GenerateQuestionsRequest) -> Result<Self, FieldViolations> {
+        let mut v = FieldViolations::new();
+        let interview_type = interview_type(&mut v, request.interview_type);
+        let difficulty = difficulty(&mut v, request.difficulty);
+        let count = v.check(
+            "count",
+            COUNT_RANGE
+                .contains(&request.count)
+                .then_some(request.count as usize)
+                .ok_or("must be from 1 to 10"),
+        );
+        if request.exclude_keys.len() > MAX_EXCLUSIONS {
+            v.add("exclude_keys", format!("at most {MAX_EXCLUSIONS} keys"));
+        }
+        for (i, key) in request.exclude_keys.iter().enumerate() {
+            if key.len() > MAX_KEY_BYTES {
+                v.add(
+                    format!("exclude_keys[{i}]"),
+                    format!("must be at most {MAX_KEY_BYTES} bytes"),
+                );
+            }
+        }
+        match (interview_type, difficulty, count) {
+            (Some(interview_type), Some(difficulty), Some(count)) if v.is_empty() => Ok(Self {
+                interview_type,
+                difficulty,
+                count,
+                exclude_keys: request.exclude_keys,
+            }),
+            _ => Err(v),
+        }
+    }
+}
+
+/// A checked EvaluateAnswer request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EvaluateAnswer {
+    /// The session.
+    pub session_id: Uuid,
+    /// The question.
+    pub question_id: Uuid,
+    /// The answer: one evaluation each.
+    pub answer_id: Uuid,
+    /// The question as asked.
+    pub question_text: QuestionText,
+    /// Type.
+    pub interview_type: InterviewType,
+    /// Difficulty.
+    pub difficulty: Difficulty,
+    /// The answer.
+    pub answer_text: AnswerText,
+    /// Bank key, if known.
+    pub question_key: Option<String>,
+    /// Up to 10 hints.
+    pub hints: Vec<String>,
+    /// Up to 20 key points.
+    pub key_points: Vec<KeyPoint>,
+}
+
+fn key_points(v: &mut FieldViolations, points: &[common_pb::KeyPoint]) -> Vec<KeyPoint> {
+    if points.len() > MAX_KEY_POINTS {
+        v.add("key_points", format!("at most {MAX_KEY_POINTS} key points"));
+        return Vec::new();
+    }
+    points
+        .iter()
+        .enumerate()
+        .filter_map(|(i, k)| {
+            v.check(
+                &format!("key_points[{i}]"),
+                KeyPoint::new(&k.point, &k.terms),
+            )
+        })
+        .collect()
+}
+
+impl TryFrom<pb::EvaluateAnswerRequest> for EvaluateAnswer {
+    type Error = FieldViolations;
+
+    fn try_from(request: pb::EvaluateAnswerRequest) -> Result<Self, FieldViolations> {
+        let mut v = FieldViolations::new();
+        let session_id = uuid(&mut v, "session_id", &request.session_id);
+        let question_id = uuid(&mut v, "question_id", &request.question_id);
+        let answer_id = uuid(&mut v, "answer_id", &request.answer_id);
+        let question_text = v.check("question_text", QuestionText::parse(&request.question_text));
+        let interview_type = interview_type(&mut v, request.interview_type);
+        let difficulty = difficulty(&mut v, request.difficulty);
+        let answer_text = v.check("answer_text", AnswerText::parse(&request.answer_text));
+        let question_key = request.question_key.trim();
+        if question_key.len() > MAX_KEY_BYTES {
+            v.add(
+                "question_key",
+                format!("must be at most {MAX_KEY_BYTES} bytes"),
+            );
+        }
+        if request.hints.len() > MAX_HINTS {
+            v.add("hints", format!("at most {MAX_HINTS} hints"));
+        } else {
+            for (i, hint) in request.hints.iter().enumerate() {
+                if hint.trim().is_empty() || hint.chars().count() > MAX_HINT_CHARS {
+                    v.add(
+                        format!("hints[{i}]"),
+                        format!("must be 1 to {MAX_HINT_CHARS} characters"),
+                    );
+                }
+            }
+        }
+        let key_points = key_points(&mut v, &request.key_points);
+        match (
+            session_id,
+            question_id,
+            answer_id,
+            question_text,
+            interview_type,
+            difficulty,
+            answer_text,
+        ) {
+            (
+                Some(session_id),
+                Some(question_id),
+                Some(answer_id),
+                Some(question_text),
+                Some(interview_type),
+                Some(difficulty),
+                Some(answer_text),
+            ) if v.is_empty() => Ok(Self {
+                session_id,
+                question_id,
+                answer_id,
+                question_text,
+                interview_type,
+                difficulty,
+                answer_text,
+                question_key: (!question_key.is_empty()).then(|| question_key.to_owned()),
+                hints: request.hints,
+                key_points,
+            }),
+            _ => Err(v),
+        }
+    }
+}
+
+/// A checked answer id (GetEvaluation).
+pub fn answer_id(request: &pb::GetEvaluationRequest) -> Result<Uuid, FieldViolations> {
+    let mut v = FieldViolations::new();
+    match uuid(&mut v, "answer_id", &request.answer_id) {
+        Some(id) => Ok(id),
+        None => Err(v),
+    }
+}
+
+/// A checked ListEvaluations request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListEvaluations {
+    /// 1 to 100 distinct sessions.
+    pub session_ids: Vec<Uuid>,
+    /// 1 to 1000.
+    pub page_size: usize,
+    /// Start after this row.
+    pub after: Option<Cursor>,
+}
+
+impl TryFrom<pb::ListEvaluationsRequest> for ListEvaluations {
+    type Error = FieldViolations;
+
+    fn try_from(request: pb::ListEvaluationsRequest) -> Result<Self, FieldViolations> {
+        let mut v = FieldViolations::new();
+        if request.session_ids.is_empty() || request.session_ids.len() > MAX_SESSIONS {
+            v.add(
+                "session_ids",
+                format!("must hold 1 to {MAX_SESSIONS} session ids"),
+            );
+        }
+        let mut session_ids: Vec<Uuid> = request
+            .session_ids
+            .iter()
+            .enumerate()
+            .filter_map(|(i, id)| uuid(&mut v, &format!("session_ids[{i}]"), id))
+            .collect();
+        session_ids.sort_unstable();
+        session_ids.dedup();
+        let page_size = match request.page_size {
+            0 => Some(DEFAULT_PAGE_SIZE),
+            n if n > 0 && n as usize <= MAX_PAGE_SIZE => Some(n as usize),
+            _ => {
+                v.add(
+                    "page_size",
+                    format!("must be from 1 to {MAX_PAGE_SIZE} (0 for {DEFAULT_PAGE_SIZE})"),
+                );
+                None
+            }
+        };
+        let after = if request.page_token.is_empty() {
+            Some(None)
+        } else {
+            v.check("page_token", Cursor::decode(&request.page_token))
+                .map(Some)
+        };
+        match (page_size, after) {
+            (Some(page_size), Some(after)) if v.is_empty() => Ok(Self {
+                session_ids,
+                page_size,
+                after,
+            }),
+            _ => Err(v),
+        }
+    }
+}
