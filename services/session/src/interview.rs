@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use interview_coach_proto::session::v1 as pb;
-use rust_decimal::{Decimal, prelude::FromPrimitive};
+use rust_decimal::{Decimal, RoundingStrategy, prelude::FromPrimitive};
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -206,7 +206,9 @@ impl Interviews {
             for (answer_id, status) in &answers {
                 match scores.get(answer_id) {
                     Some(evaluation) if status == "evaluated" => {
-                        total += Decimal::from_f64(evaluation.score).unwrap_or_default();
+                        total += Decimal::from_f64(evaluation.score)
+                            .unwrap_or_default()
+                            .round_dp(2);
                     }
                     _ => complete = false,
                 }
@@ -217,7 +219,7 @@ impl Interviews {
                 continue;
             }
             let overall =
-                (!answers.is_empty()).then(|| (total / Decimal::from(answers.len())).round_dp(2));
+                (!answers.is_empty()).then(|| round2(total / Decimal::from(answers.len())));
             repo::finish(&mut tx, session_id, SessionStatus::Completed, overall).await?;
             tx.commit().await?;
             return Ok(());
@@ -253,6 +255,11 @@ impl Interviews {
             _ => Err(already_finished(&row.status)),
         }
     }
+}
+
+/// Two decimals, halves away from zero (as Postgres' ROUND does).
+pub fn round2(value: Decimal) -> Decimal {
+    value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
 }
 
 fn pending_response(answer: pb::Answer) -> pb::SubmitAnswerResponse {

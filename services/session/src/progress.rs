@@ -5,22 +5,22 @@ use std::collections::BTreeMap;
 
 use interview_coach_common::{domain::InterviewType, time::timestamp};
 use interview_coach_proto::session::v1 as pb;
-use rust_decimal::{Decimal, prelude::ToPrimitive};
+use rust_decimal::{
+    Decimal,
+    prelude::{FromPrimitive, ToPrimitive},
+};
 use uuid::Uuid;
 
 use crate::{
     domain::SessionStatus,
     error::Result,
     evaluation_client::EvaluationClient,
+    interview::round2,
     repo::{self, ProgressRow},
 };
 
 /// How many recent completed sessions the trend shows.
 const RECENT: usize = 10;
-
-fn round2(value: f64) -> f64 {
-    (value * 100.0).round() / 100.0
-}
 
 /// The user's progress.
 pub async fn progress(
@@ -44,7 +44,7 @@ pub async fn progress(
         .filter_map(|s| InterviewType::parse(&s.interview_type).map(|t| (s.id, t)))
         .collect();
 
-    let mut per_type: BTreeMap<InterviewType, (f64, i32)> = BTreeMap::new();
+    let mut per_type: BTreeMap<InterviewType, (Decimal, i32)> = BTreeMap::new();
     for e in &evaluations {
         let Some(kind) = Uuid::parse_str(&e.session_id)
             .ok()
@@ -53,14 +53,16 @@ pub async fn progress(
             continue;
         };
         let entry = per_type.entry(*kind).or_default();
-        entry.0 += e.score;
+        entry.0 += Decimal::from_f64(e.score).unwrap_or_default().round_dp(2);
         entry.1 += 1;
     }
     let by_type: Vec<pb::TypeProgress> = per_type
         .iter()
         .map(|(kind, (sum, count))| pb::TypeProgress {
             interview_type: kind.to_proto() as i32,
-            average_score: round2(sum / f64::from(*count)),
+            average_score: round2(sum / Decimal::from(*count))
+                .to_f64()
+                .unwrap_or_default(),
             answer_count: *count,
         })
         .collect();
@@ -94,7 +96,7 @@ fn mean_overall(sessions: &[ProgressRow]) -> Option<f64> {
         return None;
     }
     let mean = scores.iter().sum::<Decimal>() / Decimal::from(scores.len());
-    mean.round_dp(2).to_f64()
+    round2(mean).to_f64()
 }
 
 fn recent_scores(sessions: &[ProgressRow]) -> Vec<pb::SessionScore> {

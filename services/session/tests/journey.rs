@@ -1,0 +1,229 @@
+//! The whole interview, end to end over real gRPC: register, create, answer, read, list,
+//! complete, progress.
+
+mod common;
+
+use common::{Stack, answer_for, authed};
+use interview_coach_proto::{
+    common::v1::{Difficulty, InterviewType},
+    session::v1::{self as pb, EvaluationState, SessionStatus},
+};
+
+#[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
+async fn a_full_interview_scores_every_answer_and_feeds_progress(pool: sqlx::PgPool) {
+    let stack = Stack::start(pool.clone()).await;
+    let user = stack.user("ada").await;
+    let mut client = stack.session_client().await;
+
+    // 45 minutes without a count: one question per 10 minutes.
+    let session = client
+        .create_session(authed(
+            &user,
+            pb::CreateSessionRequest {
+                interview_type: InterviewType::Technical as i32,
+                duration_minutes: 45,
+                difficulty: Difficulty::Easy as i32,
+                question_count: None,
+            },
+        ))
+        .await
+        .unwrap()
+        .into_inner()
+        .session
+        .unwrap();
+    assert_eq!(session.question_count, 4);
+    assert_eq!(session.questions.len(), 4);
+    assert_eq!(session.status(), SessionStatus::InProgress);
+    let positions: Vec<i32> = session.questions.iter().map(|q| q.position).collect();
+    assert_eq!(positions, vec![1, 2, 3, 4]);
+    for q in &session.questions {
+        assert_eq!(q.evaluation_state(), EvaluationState::NotAnswered);
+        assert!(q.hints.len() >= 2, "hints shown: {q:?}");
+        assert_eq!(q.provenance.as_ref().unwrap().source, "bank");
+    }
+    let created = session.create_time.unwrap().seconds;
+    assert_eq!(session.deadline_time.unwrap().seconds - created, 45 * 60);
+    let remaining = session.time_remaining.unwrap().seconds;
+    assert!((44 * 60..=45 * 60).contains(&remaining), "{remaining}");
+
+    // Answer every question; evaluations come back inline.
+    let mut scores = Vec::new();
+    for q in &session.questions {
+        let response = client
+            .submit_answer(authed(
+                &user,
+                pb::SubmitAnswerRequest {
+                    session_id: session.id.clone(),
+                    question_id: q.id.clone(),
+                    answer_text: answer_for(q),
+                },
+            ))
+            .await
+            .unwrap()
+            .into_inner();
+        assert_eq!(response.evaluation_state(), EvaluationState::Evaluated);
+        let evaluation = response.evaluation.unwrap();
+        assert!((0.0..=10.0).contains(&evaluation.score));
+        assert!(!evaluation.feedback.is_empty());
+        scores.push(evaluation.score);
+    }
+
+    // The session view shows answers and evaluations in order.
+    let fetched = client
+        .get_session(authed(
+            &user,
+            pb::GetSessionRequest {
+                session_id: session.id.clone(),
+            },
+        ))
+        .await
+        .unwrap()
+        .into_inner()
+        .session
+        .unwrap();
+    assert_eq!(fetched.answered_count, 4);
+    for (q, score) in fetched.questions.iter().zip(&scores) {
+        assert_eq!(q.evaluation_state(), EvaluationState::Evaluated);
+        assert_eq!(q.evaluation.as_ref().unwrap().score, *score);
+        assert!(q.answer.as_ref().unwrap().text.starts_with("My approach"));
+    }
+
+    // Complete: the overall score is the mean of the answered questions' scores.
+    let completed = client
+        .complete_session(authed(
+            &user,
+            pb::CompleteSessionRequest {
+                session_id: session.id.clone(),
+            },
+        ))
+        .await
+        .unwrap()
+        .into_inner()
+        .session
+        .unwrap();
+    assert_eq!(completed.status(), SessionStatus::Completed);
+    let mean = scores.iter().sum::<f64>() / scores.len() as f64;
+    let overall = completed.overall_score.unwrap();
+    assert!(
+        (overall - mean).abs() <= 0.005 + f64::EPSILON,
+        "{overall} vs {mean}"
+    );
+    assert!(completed.complete_time.is_some());
+    assert_eq!(completed.time_remaining.unwrap().seconds, 0);
+
+    // It is stored that way.
+    let stored: (String, Option<rust_decimal::Decimal>) =
+        sqlx::query_as("SELECT status, overall_score FROM interview_sessions WHERE id = $1::uuid")
+            .bind(&session.id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(stored.0, "completed");
+    assert_eq!(stored.1.unwrap().to_string(), format!("{overall:.2}"));
+
+    // A second, behavioral session answered once, then abandoned.
+    let second = stack
+        .create_session(&user, InterviewType::Behavioral, 30)
+        .await;
+    assert_eq!(second.questions.len(), 3);
+    let q = &second.questions[0];
+    let behavioral_score = client
+        .submit_answer(authed(
+            &user,
+            pb::SubmitAnswerRequest {
+                session_id: second.id.clone(),
+                question_id: q.id.clone(),
+                answer_text: "In my last team (situation) I owned the release (task). I wrote \
+                              the migration plan, paired with two engineers and ran the \
+                              rollout myself (action). We shipped on time and cut incidents \
+                              by 40% (result); I learned to over-communicate."
+                    .into(),
+            },
+        ))
+        .await
+        .unwrap()
+        .into_inner()
+        .evaluation
+        .unwrap()
+        .score;
+    client
+        .complete_session(authed(
+            &user,
+            pb::CompleteSessionRequest {
+                session_id: second.id.clone(),
+            },
+        ))
+        .await
+        .unwrap();
+
+    // History: newest first.
+    let list = client
+        .list_sessions(authed(&user, pb::ListSessionsRequest::default()))
+        .await
+        .unwrap()
+        .into_inner();
+    let ids: Vec<&str> = list.sessions.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(ids, vec![second.id.as_str(), session.id.as_str()]);
+    assert!(list.sessions.iter().all(|s| s.questions.is_empty()));
+    assert!(list.next_page_token.is_empty());
+
+    // Progress: per type averages from the evaluation service's data.
+    let progress = client
+        .get_progress(authed(&user, pb::GetProgressRequest {}))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(progress.sessions_completed, 2);
+    let technical = progress
+        .by_type
+        .iter()
+        .find(|t| t.interview_type == InterviewType::Technical as i32)
+        .unwrap();
+    assert_eq!(technical.answer_count, 4);
+    assert!((technical.average_score - mean).abs() <= 0.005 + f64::EPSILON);
+    let behavioral = progress
+        .by_type
+        .iter()
+        .find(|t| t.interview_type == InterviewType::Behavioral as i32)
+        .unwrap();
+    assert_eq!(behavioral.answer_count, 1);
+    assert!((behavioral.average_score - behavioral_score).abs() < 0.005 + f64::EPSILON);
+    let weakest = if behavioral_score < mean {
+        InterviewType::Behavioral
+    } else {
+        InterviewType::Technical
+    };
+    assert_eq!(progress.weakest_type, weakest as i32);
+    let recent: Vec<&str> = progress
+        .recent_scores
+        .iter()
+        .map(|s| s.session_id.as_str())
+        .collect();
+    assert_eq!(
+        recent,
+        vec![session.id.as_str(), second.id.as_str()],
+        "oldest first"
+    );
+    assert!(progress.mean_overall_score.is_some());
+}
+
+#[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
+async fn a_new_session_avoids_the_questions_of_recent_ones(pool: sqlx::PgPool) {
+    let stack = Stack::start(pool).await;
+    let user = stack.user("grace").await;
+    let first = stack
+        .create_session(&user, InterviewType::SystemDesign, 60)
+        .await;
+    let second = stack
+        .create_session(&user, InterviewType::SystemDesign, 60)
+        .await;
+    let first_texts: Vec<&str> = first.questions.iter().map(|q| q.text.as_str()).collect();
+    assert_eq!(first_texts.len(), 6);
+    for q in &second.questions {
+        assert!(
+            !first_texts.contains(&q.text.as_str()),
+            "repeated question: {}",
+            q.text
+        );
+    }
+}
