@@ -21,6 +21,7 @@ pub struct Cli {
 
 /// Where the services and the stored login are.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Connection")]
 pub struct GlobalOptions {
     /// URL of the identity service.
     #[arg(

@@ -105,7 +105,7 @@ pub fn summary(session: &Session) -> String {
     ];
     lines.extend(session.questions.iter().map(|question| {
         format!(
-            "  Q{:<2} {:<8}  {}",
+            "  Q{:<2} {:<10}  {}",
             question.position,
             question_result(question),
             headline(&question.text),
@@ -118,7 +118,7 @@ fn question_result(question: &Question) -> String {
     match (question.evaluation_state(), &question.evaluation) {
         (EvaluationState::Evaluated, Some(done)) => score(done.score),
         (EvaluationState::Pending, _) => "pending".to_owned(),
-        _ => "skipped".to_owned(),
+        _ => "unanswered".to_owned(),
     }
 }
 
@@ -233,9 +233,9 @@ mod tests {
             summary(&session),
             "\nSession completed: technical, medium, 2 of 3 questions answered.\n\
              Overall score: 6.5/10\n  \
-             Q1  6.5/10    Question number 1\n  \
-             Q2  pending   Question number 2\n  \
-             Q3  skipped   Question number 3"
+             Q1  6.5/10      Question number 1\n  \
+             Q2  pending     Question number 2\n  \
+             Q3  unanswered  Question number 3"
         );
     }
 

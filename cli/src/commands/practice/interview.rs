@@ -85,7 +85,10 @@ async fn answer<R: BufRead, W: Write>(
             AnswerEvent::Empty => {
                 writeln!(console.out(), "The answer is empty: type it, or :skip.")?;
             }
-            AnswerEvent::Skip => return Ok(Outcome::Skipped),
+            AnswerEvent::Skip => {
+                writeln!(console.out(), "Skipped.")?;
+                return Ok(Outcome::Skipped);
+            }
             AnswerEvent::EndOfInput => return Ok(Outcome::EndOfInput),
             AnswerEvent::Quit => {
                 if console.confirm("Abandon this session?")? {
