@@ -51,7 +51,7 @@ impl QuestionGenerator {
     /// `request.count` distinct questions.
     pub async fn generate(&self, request: &GenerateQuestions) -> Vec<Generated> {
         let Some(llm) = &self.llm else {
-            return self.from_bank(request, Provenance::builtin());
+            return self.pick_from_bank(request, Provenance::builtin());
         };
         let exclude: HashSet<String> = request.exclude_keys.iter().cloned().collect();
         let count = request.count;
@@ -81,12 +81,16 @@ impl QuestionGenerator {
             }
             Err(err) => {
                 tracing::warn!(reason = %err.reason(), error = %err, "LLM question generation failed, using the bank");
-                self.from_bank(request, Provenance::fallback(err.reason()))
+                self.pick_from_bank(request, Provenance::fallback(err.reason()))
             }
         }
     }
 
-    fn from_bank(&self, request: &GenerateQuestions, provenance: Provenance) -> Vec<Generated> {
+    fn pick_from_bank(
+        &self,
+        request: &GenerateQuestions,
+        provenance: Provenance,
+    ) -> Vec<Generated> {
         let pool = self.bank.pool(request.interview_type, request.difficulty);
         let picked = pick(
             &pool,

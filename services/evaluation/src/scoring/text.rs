@@ -208,8 +208,8 @@ pub fn quote(text: &str, start: usize, end: usize, max_chars: usize) -> String {
     let end = end.clamp(start, text.len());
     let sentence_start = text[..start]
         .char_indices()
-        .filter(|&(i, c)| ends_sentence(text, i, c))
-        .last()
+        .rev()
+        .find(|&(i, c)| ends_sentence(text, i, c))
         .map_or(0, |(i, c)| i + c.len_utf8());
     let sentence_end = text[end..]
         .char_indices()
