@@ -5,25 +5,17 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-TARGET_DIR="${CARGO_TARGET_DIR:-target}"
-case "$TARGET_DIR" in
-  /*) ;;
-  *) TARGET_DIR="$ROOT/$TARGET_DIR" ;;
-esac
-BIN="$TARGET_DIR/debug/identity-service"
+# shellcheck source=lib/grpcurl.sh
+. "$ROOT/scripts/lib/grpcurl.sh"
+BIN="$(target_dir)/debug/identity-service"
 SERVICE="interview_coach.identity.v1.IdentityService"
 PSQL=(psql -h 127.0.0.1 -U postgres -d postgres -v ON_ERROR_STOP=1 -q)
-
-fail() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
 
 [ -x "$BIN" ] || fail "$BIN not found; run: cargo build -p identity-service"
 command -v grpcurl >/dev/null || fail "grpcurl is not on PATH"
 
 DB="identity_journey_$$_${RANDOM}"
-PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+PORT="$(free_port)"
 ADDR="127.0.0.1:$PORT"
 LOG="$(mktemp)"
 SERVICE_PID=""
@@ -54,58 +46,13 @@ DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB" \
   "$BIN" >"$LOG" 2>&1 &
 SERVICE_PID=$!
 
-serving=false
-for _ in $(seq 1 150); do
-  kill -0 "$SERVICE_PID" 2>/dev/null || fail "identity-service exited during start-up"
-  if grpcurl -plaintext -max-time 1 "$ADDR" grpc.health.v1.Health/Check 2>/dev/null |
-    grep -q '"status": "SERVING"'; then
-    serving=true
-    break
-  fi
-  sleep 0.1
-done
-$serving || fail "identity-service did not report SERVING on $ADDR within 15 s"
-echo "ok   health SERVING on $ADDR"
+wait_serving "$ADDR" "$SERVICE_PID"
 
-# call METHOD JSON [grpcurl flags...]: expects OK, prints the response.
-call() {
-  local method=$1 data=$2 out
-  shift 2
-  if ! out="$(grpcurl -plaintext -max-time 10 "$@" -d "$data" "$ADDR" "$SERVICE/$method" 2>&1)"; then
-    fail "$method: expected OK, got: $out"
-  fi
-  printf '%s\n' "$out"
-}
+# The identity service's own calls: METHOD JSON [grpcurl flags...].
+icall() { call "$ADDR" "$SERVICE/$1" "${@:2}"; }
+icall_fails() { call_fails "$1" "$ADDR" "$SERVICE/$2" "${@:3}"; }
 
-# call_fails CODE METHOD JSON [grpcurl flags...]: expects the call to fail with CODE.
-call_fails() {
-  local code=$1 method=$2 data=$3 out
-  shift 3
-  if out="$(grpcurl -plaintext -max-time 10 "$@" -d "$data" "$ADDR" "$SERVICE/$method" 2>&1)"; then
-    fail "$method: expected $code, got OK: $out"
-  fi
-  grep -q "Code: $code\$" <<<"$out" || fail "$method: expected $code, got: $out"
-  echo "ok   $method -> $code"
-}
-
-# json_field PATH: reads a dotted path from the JSON on stdin.
-json_field() {
-  python3 -c '
-import json, sys
-value = json.load(sys.stdin)
-for key in sys.argv[1].split("."):
-    value = value[key]
-print(value)' "$1"
-}
-
-services="$(grpcurl -plaintext "$ADDR" list)" || fail "list failed"
-for expected in "$SERVICE" grpc.health.v1.Health; do
-  grep -qx "$expected" <<<"$services" || fail "list lacks $expected: $services"
-done
-# grpcurl lists the reflection version it speaks (v1alpha for 1.8, v1 for newer ones).
-grep -qE '^grpc\.reflection\.v1(alpha)?\.ServerReflection$' <<<"$services" ||
-  fail "list lacks server reflection: $services"
-echo "ok   list"
+expect_listed "$ADDR" "$SERVICE"
 
 described="$(grpcurl -plaintext "$ADDR" describe "$SERVICE")" || fail "describe failed"
 for rpc in Register Login RefreshToken Logout GetCurrentUser UpdateCurrentUser ChangePassword \
@@ -117,23 +64,23 @@ grpcurl -plaintext "$ADDR" describe interview_coach.identity.v1.RegisterRequest 
 echo "ok   describe"
 
 PASSWORD="journey password 1"
-registered="$(call Register "{\"email\": \"  Journey@Example.com \", \"password\": \"$PASSWORD\", \"name\": \"Journey\"}")"
+registered="$(icall Register "{\"email\": \"  Journey@Example.com \", \"password\": \"$PASSWORD\", \"name\": \"Journey\"}")"
 [ "$(json_field user.email <<<"$registered")" = "journey@example.com" ] ||
   fail "Register did not normalise the email: $registered"
 [ "$(json_field tokens.tokenType <<<"$registered")" = "Bearer" ] || fail "Register: no Bearer tokens"
 echo "ok   Register"
 
-logged_in="$(call Login "{\"email\": \"journey@example.com\", \"password\": \"$PASSWORD\"}")"
+logged_in="$(icall Login "{\"email\": \"journey@example.com\", \"password\": \"$PASSWORD\"}")"
 ACCESS_TOKEN="$(json_field tokens.accessToken <<<"$logged_in")"
 REFRESH_TOKEN="$(json_field tokens.refreshToken <<<"$logged_in")"
 echo "ok   Login"
 
-current="$(call GetCurrentUser '{}' -H "authorization: Bearer $ACCESS_TOKEN")"
+current="$(icall GetCurrentUser '{}' -H "authorization: Bearer $ACCESS_TOKEN")"
 [ "$(json_field user.email <<<"$current")" = "journey@example.com" ] ||
   fail "GetCurrentUser returned another account: $current"
 echo "ok   GetCurrentUser"
 
-keys="$(call ListSigningKeys '{}')"
+keys="$(icall ListSigningKeys '{}')"
 python3 -c '
 import json, sys
 d = json.load(sys.stdin)
@@ -144,13 +91,13 @@ assert d["issuer"] == "interview-coach-identity" and d["audience"] == "interview
 ' <<<"$keys" || fail "ListSigningKeys: $keys"
 echo "ok   ListSigningKeys"
 
-call RefreshToken "{\"refreshToken\": \"$REFRESH_TOKEN\"}" >/dev/null
+icall RefreshToken "{\"refreshToken\": \"$REFRESH_TOKEN\"}" >/dev/null
 echo "ok   RefreshToken"
 
-call_fails InvalidArgument Register "{\"email\": \"not-an-email\", \"password\": \"$PASSWORD\", \"name\": \"X\"}"
-call_fails Unauthenticated Login '{"email": "journey@example.com", "password": "wrong password here"}'
-call_fails AlreadyExists Register "{\"email\": \"JOURNEY@example.com\", \"password\": \"$PASSWORD\", \"name\": \"Again\"}"
-call_fails Unauthenticated GetCurrentUser '{}'
-call_fails Unauthenticated RefreshToken "{\"refreshToken\": \"$REFRESH_TOKEN\"}"
+icall_fails InvalidArgument Register "{\"email\": \"not-an-email\", \"password\": \"$PASSWORD\", \"name\": \"X\"}"
+icall_fails Unauthenticated Login '{"email": "journey@example.com", "password": "wrong password here"}'
+icall_fails AlreadyExists Register "{\"email\": \"JOURNEY@example.com\", \"password\": \"$PASSWORD\", \"name\": \"Again\"}"
+icall_fails Unauthenticated GetCurrentUser '{}'
+icall_fails Unauthenticated RefreshToken "{\"refreshToken\": \"$REFRESH_TOKEN\"}"
 
 echo "PASS grpcurl-identity"
