@@ -102,7 +102,8 @@ impl PendingAnswer {
     }
 }
 
-/// Keys of the questions the user saw in their `sessions` most recent sessions.
+/// Keys of the questions the user saw in their `sessions` most recent sessions, most recent
+/// first (the evaluation service reuses the oldest first when its pool runs short).
 pub async fn recent_question_keys(
     pool: &PgPool,
     user_id: Uuid,
@@ -113,9 +114,10 @@ pub async fn recent_question_keys(
     }
     Ok(sqlx::query_scalar::<_, String>(
         "SELECT q.question_data->>'key' FROM interview_questions q \
-         WHERE q.session_id IN (SELECT id FROM interview_sessions WHERE user_id = $1 \
-                                ORDER BY created_at DESC, id DESC LIMIT $2) \
-           AND q.question_data->>'key' IS NOT NULL",
+         JOIN (SELECT id, created_at FROM interview_sessions WHERE user_id = $1 \
+               ORDER BY created_at DESC, id DESC LIMIT $2) recent ON recent.id = q.session_id \
+         WHERE q.question_data->>'key' IS NOT NULL \
+         ORDER BY recent.created_at DESC, recent.id DESC, q.position",
     )
     .bind(user_id)
     .bind(sessions)

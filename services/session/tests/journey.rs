@@ -1,13 +1,11 @@
 //! The whole interview, end to end over real gRPC: register, create, answer, read, list,
 //! complete, progress.
 
-mod common;
-
-use common::{Stack, answer_for, authed};
 use interview_coach_proto::{
     common::v1::{Difficulty, InterviewType},
     session::v1::{self as pb, EvaluationState, SessionStatus},
 };
+use interview_coach_testkit::{Stack, answer_for, authed};
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn a_full_interview_scores_every_answer_and_feeds_progress(pool: sqlx::PgPool) {

@@ -1,15 +1,13 @@
 //! Dependencies going away: the evaluation service down at creation, stopped while answers
 //! arrive and started again; identity down with cached keys; sessions left open.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{Stack, answer_for, assert_status, authed, eventually};
 use interview_coach_proto::{
     common::v1::{Difficulty, InterviewType},
     session::v1::{self as pb, EvaluationState},
 };
+use interview_coach_testkit::{Stack, answer_for, assert_status, authed, eventually};
 use tonic::Code;
 
 async fn count(pool: &sqlx::PgPool, sql: &str) -> i64 {
@@ -293,7 +291,7 @@ async fn deleting_a_user_removes_their_data_across_all_three_services(pool: sqlx
         .delete_current_user(authed(
             &user,
             DeleteCurrentUserRequest {
-                password: common::PASSWORD.into(),
+                password: interview_coach_testkit::PASSWORD.into(),
             },
         ))
         .await

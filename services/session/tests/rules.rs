@@ -1,14 +1,14 @@
 //! Every error path of the session service: authentication, validation, ownership,
 //! lifecycle, paging.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{Stack, User, answer_for, assert_status, authed, eventually, with_token};
 use interview_coach_proto::{
     common::v1::{Difficulty, InterviewType},
     session::v1::{self as pb, SessionStatus},
+};
+use interview_coach_testkit::{
+    Stack, User, answer_for, assert_status, authed, eventually, with_token,
 };
 use tonic::{Code, Request};
 

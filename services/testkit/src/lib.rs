@@ -1,7 +1,6 @@
 //! The whole system in-process for end-to-end tests: identity, evaluation and session
 //! services, each on 127.0.0.1 port 0, over one fresh `#[sqlx::test]` database, talking
 //! real gRPC. Readiness is polled through `grpc.health.v1`, never slept for.
-#![allow(dead_code)] // each test binary uses a different part
 
 use std::{future::Future, time::Duration};
 
