@@ -119,21 +119,26 @@ impl fmt::Debug for PasswordHasher {
     }
 }
 
-/// Runs `work` on the blocking pool once a permit is free.
+/// Runs `work` on the blocking pool once a permit is free; `bcrypt_queue_depth` counts the
+/// calls waiting for a permit, `bcrypt_in_flight` the ones computing.
 async fn run_limited<T: Send + 'static>(
     permits: &Arc<Semaphore>,
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, HashError> {
-    let permit = permits
-        .clone()
-        .acquire_owned()
-        .await
-        .map_err(|_| HashError::Closed)?;
+    let queued = metrics::gauge!("bcrypt_queue_depth");
+    queued.increment(1.0);
+    let permit = permits.clone().acquire_owned().await;
+    queued.decrement(1.0);
+    let permit = permit.map_err(|_| HashError::Closed)?;
+    let running = metrics::gauge!("bcrypt_in_flight");
+    running.increment(1.0);
     let result = tokio::task::spawn_blocking(move || {
         let _permit = permit;
         work()
     })
-    .await?;
+    .await;
+    running.decrement(1.0);
+    let result = result?;
     Ok(result)
 }
 

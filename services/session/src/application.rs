@@ -20,6 +20,7 @@ use crate::{
     auth::Authenticator,
     config::Settings,
     evaluation_client::EvaluationClient,
+    gauges,
     interview::Interviews,
     queue::{self, QueueSettings},
     service::SessionApi,
@@ -125,6 +126,11 @@ impl Application {
             },
             stop_rx.clone(),
         ));
+        let gauges = tokio::spawn(gauges::run(
+            self.pool.clone(),
+            Duration::from_secs(5),
+            stop_rx.clone(),
+        ));
         let sweeper = tokio::spawn(sweeper::run(
             self.interviews.clone(),
             self.settings.sweeper_interval,
@@ -150,6 +156,7 @@ impl Application {
         let _ = tokio::time::timeout(self.settings.server.drain_timeout, async {
             let _ = worker.await;
             let _ = sweeper.await;
+            let _ = gauges.await;
         })
         .await;
         result.map_err(Into::into)

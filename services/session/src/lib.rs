@@ -10,6 +10,7 @@ mod config;
 mod domain;
 mod error;
 mod evaluation_client;
+mod gauges;
 mod interview;
 mod page_token;
 mod progress;
