@@ -15,9 +15,10 @@
 # When no engine can start here it says so loudly and exits 0 after the static checks.
 #
 #   scripts/compose-test.sh
-#   JOURNEY_SCRIPT=scripts/grpcurl-journey.sh scripts/compose-test.sh
-#       # runs that script instead of the built-in journey, with the arguments
-#       # 127.0.0.1:50051 127.0.0.1:50052 127.0.0.1:50053 (identity, session, evaluation)
+#   JOURNEY_SCRIPT=path/to/journey.sh scripts/compose-test.sh
+#       # after the built-in checks, runs that journey (default scripts/grpcurl-journey.sh)
+#       # against the stack: IDENTITY_ADDR, SESSION_ADDR, EVALUATION_ADDR set and passed as
+#       # arguments too (127.0.0.1:50051 127.0.0.1:50052 127.0.0.1:50053)
 #   KEEP_STACK=1 scripts/compose-test.sh   # leave stack and engine up to poke at; prints how to stop
 #
 # Caches (safe to delete): /var/tmp/interview-coach-deploy (base tarball, build contexts)
@@ -385,11 +386,21 @@ builtin_journey() {
   [ -z "$failed_calls" ] || { log "    grpcurl errors (expected ones included):"; printf '%s\n' "$failed_calls" | sed 's/^/      /'; }
 }
 
-if [ -n "${JOURNEY_SCRIPT:-}" ]; then
-  log "JOURNEY_SCRIPT=$JOURNEY_SCRIPT $identity $session $evaluation"
-  if bash "$JOURNEY_SCRIPT" "$identity" "$session" "$evaluation"; then pass "$JOURNEY_SCRIPT"; else fail "$JOURNEY_SCRIPT"; fi
+builtin_journey
+# The shared journey (the whole interview and the error codes clients rely on) against the
+# same stack: it takes the addresses as IDENTITY_ADDR/SESSION_ADDR/EVALUATION_ADDR and, for
+# other scripts, as the arguments identity session evaluation.
+journey_script=${JOURNEY_SCRIPT:-scripts/grpcurl-journey.sh}
+if [ -f "$journey_script" ]; then
+  log "  $journey_script $identity $session $evaluation"
+  if IDENTITY_ADDR=$identity SESSION_ADDR=$session EVALUATION_ADDR=$evaluation \
+    bash "$journey_script" "$identity" "$session" "$evaluation" 2>&1 | sed 's/^/    /'; then
+    pass "$journey_script"
+  else
+    fail "$journey_script"
+  fi
 else
-  builtin_journey
+  log "  no shared journey script ($journey_script): built-in journey only"
 fi
 rm -rf "$journey_dir"
 
