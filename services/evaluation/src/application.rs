@@ -17,9 +17,10 @@ use tonic::service::{Routes, interceptor::InterceptedService};
 
 use crate::{
     bank::{Bank, BankError},
+    counters,
     evaluator::Evaluator,
     grpc::EvaluationApi,
-    llm::LlmClient,
+    llm::{ClientBuildError, LlmClient},
     questions::QuestionGenerator,
     settings::Settings,
 };
@@ -39,9 +40,9 @@ pub enum ApplicationError {
     /// The embedded question bank is invalid (a build problem).
     #[error("question bank: {0}")]
     Bank(#[from] BankError),
-    /// The HTTP client of the LLM cannot be built.
+    /// The LLM client cannot be built.
     #[error("LLM client: {0}")]
-    LlmClient(#[from] reqwest::Error),
+    LlmClient(#[from] ClientBuildError),
     /// The listener cannot be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -83,6 +84,7 @@ impl Application {
         pool: PgPool,
     ) -> Result<Self, ApplicationError> {
         let (health, health_service) = Health::new(&[SERVICE_NAME]).await;
+        counters::describe();
         let bank = Arc::new(Bank::builtin()?);
         tracing::info!(questions = bank.all().len(), "question bank loaded");
         if settings.database.migrate {

@@ -8,8 +8,9 @@ use std::sync::Arc;
 use interview_coach_common::domain::{Difficulty, InterviewType};
 
 use crate::{
+    counters::{self, LlmOperation},
     error::EvaluationError,
-    llm::{self, LlmClient},
+    llm::{self, Completion, LlmClient},
     provenance::Provenance,
     rubric::Rubric,
     score::Score,
@@ -115,14 +116,21 @@ impl Evaluator {
             &submission.answer,
         );
         match llm.complete(system, user, llm::output::evaluation).await {
-            Ok(reply) => Ok(Outcome {
-                score: reply.score,
-                feedback: reply.feedback,
-                strengths: reply.strengths,
-                improvements: reply.improvements,
-                provenance: Provenance::llm(llm.source()),
-            }),
+            Ok(Completion {
+                value: reply,
+                retried,
+            }) => {
+                counters::llm_answered(LlmOperation::Evaluate, retried);
+                Ok(Outcome {
+                    score: reply.score,
+                    feedback: reply.feedback,
+                    strengths: reply.strengths,
+                    improvements: reply.improvements,
+                    provenance: Provenance::llm(llm.source()),
+                })
+            }
             Err(err) => {
+                counters::llm_fell_back(LlmOperation::Evaluate, &err);
                 tracing::warn!(reason = %err.reason(), error = %err, "LLM evaluation failed, using the built-in evaluator");
                 let s = Arc::clone(&submission);
                 let assessment =

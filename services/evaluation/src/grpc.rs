@@ -12,6 +12,7 @@ use tonic::{Request, Response, Status};
 
 use crate::{
     bank::Bank,
+    counters,
     error::EvaluationError,
     evaluator::{Evaluator, Submission},
     page_token::Cursor,
@@ -102,6 +103,7 @@ impl EvaluationApi {
         )
         .await?;
         if created {
+            counters::evaluation_stored(&stored.provenance);
             tracing::info!(
                 answer_id = %stored.answer_id,
                 score = %stored.score.as_decimal(),

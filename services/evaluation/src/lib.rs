@@ -4,6 +4,7 @@
 
 pub mod application;
 pub mod bank;
+pub mod counters;
 pub mod error;
 pub mod evaluator;
 pub mod grpc;

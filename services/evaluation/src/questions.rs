@@ -10,7 +10,8 @@ use rand::seq::SliceRandom;
 
 use crate::{
     bank::{Bank, BankQuestion},
-    llm::{self, LlmClient},
+    counters::{self, LlmOperation},
+    llm::{self, Completion, LlmClient},
     provenance::Provenance,
     request::GenerateQuestions,
     rubric::KeyPoint,
@@ -63,7 +64,11 @@ impl QuestionGenerator {
             )
             .await;
         match reply {
-            Ok(questions) => {
+            Ok(Completion {
+                value: questions,
+                retried,
+            }) => {
+                counters::llm_answered(LlmOperation::Generate, retried);
                 let now = Utc::now();
                 let provenance = Provenance::llm(llm.source());
                 questions
@@ -80,6 +85,7 @@ impl QuestionGenerator {
                     .collect()
             }
             Err(err) => {
+                counters::llm_fell_back(LlmOperation::Generate, &err);
                 tracing::warn!(reason = %err.reason(), error = %err, "LLM question generation failed, using the bank");
                 self.pick_from_bank(request, Provenance::fallback(err.reason()))
             }

@@ -1,15 +1,18 @@
 //! The LLM paths against a fake OpenAI-compatible server (wiremock): a good reply, a
-//! malformed reply repaired on the retry, still malformed, an out-of-range score, HTTP 500
-//! and a timeout. Every failure falls back to the built-in engine, marked as such; gated
-//! answers never reach the LLM.
+//! malformed reply repaired on the retry, still malformed, an out-of-range score, HTTP 500,
+//! HTTP 404 with a plain-text body, an unreachable endpoint and a timeout. Every failure
+//! falls back to the built-in engine, marked as such; gated answers never reach the LLM.
+//! The counters are read from a thread-local recorder: `sqlx::test` runs a current-thread
+//! runtime, so the in-process server records on the test's thread.
 
 mod common;
 
-use std::time::Duration;
+use std::{collections::HashMap, time::Duration};
 
 use common::{TestApp, authed, evaluate_request, fixture};
 use evaluation_service::llm::LlmSettings;
 use interview_coach_proto::evaluation::v1 as pb;
+use metrics_util::debugging::{DebugValue, DebuggingRecorder};
 use secrecy::SecretString;
 use serde_json::json;
 use sqlx::PgPool;
@@ -29,10 +32,55 @@ fn settings(server: &MockServer, timeout: Duration) -> Option<LlmSettings> {
     })
 }
 
+/// Label pairs, sorted.
+type Labels = Vec<(String, String)>;
+/// Counter values by name and labels.
+type Counters = HashMap<(String, Labels), u64>;
+
+/// The counters recorded so far: (name, sorted labels) to value. Taking a snapshot
+/// resets them, so take one per test.
+fn recorded(recorder: &DebuggingRecorder) -> Counters {
+    recorder
+        .snapshotter()
+        .snapshot()
+        .into_vec()
+        .into_iter()
+        .filter_map(|(key, _, _, value)| match value {
+            DebugValue::Counter(n) => {
+                let mut labels: Labels = key
+                    .key()
+                    .labels()
+                    .map(|l| (l.key().to_owned(), l.value().to_owned()))
+                    .collect();
+                labels.sort();
+                Some(((key.key().name().to_owned(), labels), n))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The value of counter `name` with exactly `labels` in `counters` (0 when never recorded).
+fn count(counters: &Counters, name: &str, labels: &[(&str, &str)]) -> u64 {
+    let mut labels: Labels = labels
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    labels.sort();
+    counters
+        .get(&(name.to_owned(), labels))
+        .copied()
+        .unwrap_or(0)
+}
+
+/// A chat completion as OpenAI, Ollama, vLLM and llama.cpp send it (`created` and `model`
+/// are required by the client's types).
 fn completion(content: &str) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(json!({
         "id": "chatcmpl-1",
         "object": "chat.completion",
+        "created": 1_700_000_000,
+        "model": MODEL,
         "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}]
     }))
 }
@@ -64,6 +112,8 @@ fn assert_fallback(e: &pb::Evaluation, reason: &str) {
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn a_valid_reply_is_used(pool: PgPool) {
+    let recorder = DebuggingRecorder::new();
+    let _recording = metrics::set_default_local_recorder(&recorder);
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/v1/chat/completions"))
@@ -88,10 +138,28 @@ async fn a_valid_reply_is_used(pool: PgPool) {
         .await
         .unwrap();
     assert_eq!(evaluator, "llm:fake-model-1");
+    let counters = recorded(&recorder);
+    let calls = |outcome| {
+        count(
+            &counters,
+            "llm_calls_total",
+            &[("operation", "evaluate"), ("outcome", outcome)],
+        )
+    };
+    assert_eq!(
+        (calls("ok"), calls("retry_ok"), calls("fallback")),
+        (1, 0, 0)
+    );
+    assert_eq!(
+        count(&counters, "evaluations_total", &[("evaluator", "llm")]),
+        1
+    );
 }
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn a_malformed_reply_is_repaired_on_the_retry(pool: PgPool) {
+    let recorder = DebuggingRecorder::new();
+    let _recording = metrics::set_default_local_recorder(&recorder);
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(body_string_contains("That reply was invalid"))
@@ -107,6 +175,15 @@ async fn a_malformed_reply_is_repaired_on_the_retry(pool: PgPool) {
     let e = evaluate_with(&server, pool, Duration::from_secs(5)).await;
     assert_eq!(e.score, 8.25);
     assert!(!e.provenance.unwrap().is_fallback);
+    let counters = recorded(&recorder);
+    assert_eq!(
+        count(
+            &counters,
+            "llm_calls_total",
+            &[("operation", "evaluate"), ("outcome", "retry_ok")]
+        ),
+        1
+    );
 }
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
@@ -141,14 +218,111 @@ async fn an_out_of_range_score_is_retried_then_falls_back(pool: PgPool) {
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn an_http_error_falls_back_without_retry(pool: PgPool) {
+    let recorder = DebuggingRecorder::new();
+    let _recording = metrics::set_default_local_recorder(&recorder);
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .respond_with(ResponseTemplate::new(500))
         .expect(1)
         .mount(&server)
         .await;
+    let started = std::time::Instant::now();
     let e = evaluate_with(&server, pool, Duration::from_secs(5)).await;
     assert_fallback(&e, "http_500");
+    // No backoff: the client's own retries of 5xx are off.
+    assert!(started.elapsed() < Duration::from_secs(3));
+    let counters = recorded(&recorder);
+    assert_eq!(
+        count(
+            &counters,
+            "llm_calls_total",
+            &[("operation", "evaluate"), ("outcome", "fallback")]
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            &counters,
+            "llm_fallbacks_total",
+            &[("operation", "evaluate"), ("reason", "http_500")]
+        ),
+        1
+    );
+    assert_eq!(
+        count(&counters, "evaluations_total", &[("evaluator", "bank")]),
+        1
+    );
+}
+
+#[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
+async fn a_client_error_keeps_its_status_whatever_the_body(pool: PgPool) {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(404).set_body_string("404 page not found"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let e = evaluate_with(&server, pool, Duration::from_secs(5)).await;
+    assert_fallback(&e, "http_404");
+}
+
+#[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
+async fn an_unreachable_endpoint_falls_back(pool: PgPool) {
+    // A port nothing listens on any more.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let f = fixture(&pool).await;
+    let app = TestApp::spawn_with(
+        pool,
+        Some(LlmSettings {
+            base_url: format!("http://127.0.0.1:{port}/v1"),
+            model: MODEL.to_owned(),
+            api_key: None,
+            timeout: Duration::from_secs(5),
+        }),
+    )
+    .await;
+    let mut client = app.client.clone();
+    let e = client
+        .evaluate_answer(authed(evaluate_request(&f, common::STRONG_ANSWER)))
+        .await
+        .unwrap()
+        .into_inner()
+        .evaluation
+        .unwrap();
+    assert_fallback(&e, "unreachable");
+}
+
+#[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
+async fn without_a_key_no_authorization_header_is_sent(pool: PgPool) {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .respond_with(completion(GOOD))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let f = fixture(&pool).await;
+    let mut llm = settings(&server, Duration::from_secs(5));
+    if let Some(llm) = llm.as_mut() {
+        llm.api_key = None;
+    }
+    let app = TestApp::spawn_with(pool, llm).await;
+    let mut client = app.client.clone();
+    let e = client
+        .evaluate_answer(authed(evaluate_request(&f, common::STRONG_ANSWER)))
+        .await
+        .unwrap()
+        .into_inner()
+        .evaluation
+        .unwrap();
+    assert_eq!(e.score, 8.25);
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 1);
+    assert!(!requests[0].headers.contains_key("authorization"));
 }
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
@@ -253,6 +427,8 @@ async fn questions_come_from_the_llm_when_valid(pool: PgPool) {
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn questions_fall_back_to_the_bank(pool: PgPool) {
+    let recorder = DebuggingRecorder::new();
+    let _recording = metrics::set_default_local_recorder(&recorder);
     let server = MockServer::start().await;
     // Too few questions, twice.
     Mock::given(method("POST"))
@@ -271,4 +447,13 @@ async fn questions_fall_back_to_the_bank(pool: PgPool) {
             ("bank", true, "invalid_output")
         );
     }
+    let counters = recorded(&recorder);
+    assert_eq!(
+        count(
+            &counters,
+            "llm_fallbacks_total",
+            &[("operation", "generate"), ("reason", "invalid_output")]
+        ),
+        1
+    );
 }

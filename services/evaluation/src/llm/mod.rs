@@ -13,7 +13,7 @@ use std::time::Duration;
 use interview_coach_common::config::{self, ConfigError};
 use secrecy::SecretString;
 
-pub use client::LlmClient;
+pub use client::{ClientBuildError, Completion, LlmClient};
 
 /// Settings of the LLM provider.
 #[derive(Clone, Debug)]
