@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod message_limit;
 pub mod observability;
 pub mod probe;
 pub mod server;

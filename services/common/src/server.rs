@@ -32,7 +32,8 @@ pub struct ServerSettings {
     pub listen_addr: SocketAddr,
     /// How long in-flight calls may take to finish after SIGTERM.
     pub drain_timeout: Duration,
-    /// Largest request message accepted (bigger ones get RESOURCE_EXHAUSTED).
+    /// Largest request message accepted (bigger ones get RESOURCE_EXHAUSTED, see
+    /// [`crate::message_limit`]).
     pub max_message_bytes: usize,
 }
 
@@ -189,6 +190,8 @@ pub async fn serve(
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let server = Server::builder()
         .layer(crate::observability::GrpcObservabilityLayer)
+        // Inside the observability layer, so metrics and traces see the rewritten code.
+        .layer(crate::message_limit::MessageLimitLayer)
         .tcp_nodelay(true)
         .http2_keepalive_interval(Some(Duration::from_secs(30)))
         .http2_keepalive_timeout(Some(Duration::from_secs(10)))
