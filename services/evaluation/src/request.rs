@@ -33,7 +33,8 @@ pub const DEFAULT_PAGE_SIZE: usize = 100;
 /// Largest page.
 pub const MAX_PAGE_SIZE: usize = 1000;
 
-/// A text of 1 to `MAX` characters that is not only white space.
+/// A text of 1 to `MAX` characters that is not only white space and has no NUL (which
+/// Postgres text cannot hold).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BoundedText<const MAX: usize>(String);
 
@@ -50,6 +51,9 @@ impl<const MAX: usize> BoundedText<MAX> {
         }
         if text.chars().count() > MAX {
             return Err(format!("must be at most {MAX} characters"));
+        }
+        if text.contains('\0') {
+            return Err("must not contain NUL characters".to_owned());
         }
         Ok(Self(text.to_owned()))
     }
@@ -170,10 +174,12 @@ fn key_points(v: &mut FieldViolations, points: &[common_pb::KeyPoint]) -> Vec<Ke
         .iter()
         .enumerate()
         .filter_map(|(i, k)| {
-            v.check(
-                &format!("key_points[{i}]"),
-                KeyPoint::new(&k.point, &k.terms),
-            )
+            let field = format!("key_points[{i}]");
+            if k.point.contains('\0') || k.terms.iter().any(|t| t.contains('\0')) {
+                v.add(field, "must not contain NUL characters");
+                return None;
+            }
+            v.check(&field, KeyPoint::new(&k.point, &k.terms))
         })
         .collect()
 }
@@ -201,10 +207,13 @@ impl TryFrom<pb::EvaluateAnswerRequest> for EvaluateAnswer {
             v.add("hints", format!("at most {MAX_HINTS} hints"));
         } else {
             for (i, hint) in request.hints.iter().enumerate() {
-                if hint.trim().is_empty() || hint.chars().count() > MAX_HINT_CHARS {
+                if hint.trim().is_empty()
+                    || hint.chars().count() > MAX_HINT_CHARS
+                    || hint.contains('\0')
+                {
                     v.add(
                         format!("hints[{i}]"),
-                        format!("must be 1 to {MAX_HINT_CHARS} characters"),
+                        format!("must be 1 to {MAX_HINT_CHARS} characters, without NUL"),
                     );
                 }
             }
