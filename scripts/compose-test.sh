@@ -299,6 +299,15 @@ else
   exit 1
 fi
 
+for service in identity evaluation session; do
+  hardening=$(docker inspect -f '{{.Config.User}} ro={{.HostConfig.ReadonlyRootfs}} capdrop={{.HostConfig.CapDrop}}' "$(container_of "$service")")
+  if [ "$hardening" = "10001:10001 ro=true capdrop=[ALL]" ]; then
+    pass "$service runs as 10001, read-only root, no capabilities"
+  else
+    fail "$service hardening: $hardening"
+  fi
+done
+
 # ---------------------------------------------------------------------------------------
 section "journey through the published ports (127.0.0.1)"
 identity=127.0.0.1:50051
@@ -380,6 +389,12 @@ builtin_journey() {
     '{"interviewType":"INTERVIEW_TYPE_TECHNICAL","difficulty":"DIFFICULTY_EASY","count":1}' "${auth[@]}" || true
   check "evaluation refuses a user's token (service credential only)" \
     grep -q Unauthenticated "$d/user-token-on-evaluation.err"
+
+  # The signing key came in as the compose secret, not generated at start-up.
+  call "$d/keys" "$identity" interview_coach.identity.v1.IdentityService/ListSigningKeys '{}' || true
+  check "identity signs with the key from the compose secret" test \
+    "$(json "$d/keys" '[k["publicKeyPem"].strip() for k in d["keys"] if k.get("active")][0]')" = \
+    "$(openssl pkey -in "$JWT_SIGNING_KEYS_PATH" -pubout | tr -d '\r')"
 
   local failed_calls
   failed_calls=$(for f in "$d"/*.err; do [ -s "$f" ] && printf '%s: %s\n' "$(basename "$f" .err)" "$(head -3 "$f")"; done)
