@@ -23,6 +23,7 @@ use crate::{
     gauges,
     interview::Interviews,
     queue::{self, QueueSettings},
+    quota::Quotas,
     service::SessionApi,
     sweeper,
 };
@@ -138,8 +139,12 @@ impl Application {
             stop_rx,
         ));
 
-        let api = SessionServiceServer::new(SessionApi::new(self.auth, self.interviews))
-            .max_decoding_message_size(self.settings.server.max_message_bytes);
+        let api = SessionServiceServer::new(SessionApi::new(
+            self.auth,
+            self.interviews,
+            Quotas::new(self.pool.clone(), self.settings.quotas),
+        ))
+        .max_decoding_message_size(self.settings.server.max_message_bytes);
         tracing::info!(port = self.port, "session-service listening");
         let result = server::serve(
             self.listener,

@@ -9,6 +9,8 @@ use interview_coach_common::{
 };
 use secrecy::SecretString;
 
+use crate::quota::QuotaSettings;
+
 /// Everything the service needs to start.
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -49,6 +51,9 @@ pub struct Settings {
     pub session_grace: Duration,
     /// `RECENT_SESSIONS_EXCLUDED`: questions of this many recent sessions are avoided (default 5).
     pub recent_sessions_excluded: i64,
+    /// `SESSION_CREATE_QUOTA_PER_HOUR` (default 30) and `ANSWER_QUOTA_PER_HOUR` (default
+    /// 300): per-user limits over the last hour, counted in the database; 0 turns one off.
+    pub quotas: QuotaSettings,
 }
 
 impl Settings {
@@ -92,10 +97,25 @@ impl Settings {
                 0,
                 50,
             )?,
+            quotas: QuotaSettings {
+                sessions_per_hour: config::check_range(
+                    "SESSION_CREATE_QUOTA_PER_HOUR",
+                    config::parse_or("SESSION_CREATE_QUOTA_PER_HOUR", 30u32)?,
+                    0,
+                    1_000_000,
+                )?,
+                answers_per_hour: config::check_range(
+                    "ANSWER_QUOTA_PER_HOUR",
+                    config::parse_or("ANSWER_QUOTA_PER_HOUR", 300u32)?,
+                    0,
+                    1_000_000,
+                )?,
+            },
         })
     }
 
-    /// Local defaults for tests: ephemeral port, the given URLs and database settings.
+    /// Local defaults for tests: ephemeral port, the given URLs and database settings, no
+    /// quotas (tests that exercise them set `quotas`).
     pub fn for_tests(identity_url: String, evaluation_url: String, service_token: &str) -> Self {
         Self {
             server: ServerSettings::local_ephemeral(),
@@ -116,6 +136,7 @@ impl Settings {
             sweeper_interval: Duration::from_secs(3600),
             session_grace: Duration::from_secs(300),
             recent_sessions_excluded: 5,
+            quotas: QuotaSettings::disabled(),
         }
     }
 }

@@ -18,6 +18,16 @@ pub enum SessionError {
     /// The question already has an answer.
     #[error("question already answered")]
     AlreadyAnswered,
+    /// The user's quota of `what` per hour is used up.
+    #[error("quota of {limit} {what} per hour used up")]
+    QuotaExceeded {
+        /// What is counted, e.g. "sessions created".
+        what: &'static str,
+        /// The quota.
+        limit: u32,
+        /// When the next call will be allowed.
+        retry_after: std::time::Duration,
+    },
     /// A downstream service failed or timed out.
     #[error("{service} call failed: {status:?}")]
     Downstream {
@@ -43,6 +53,17 @@ impl From<SessionError> for Status {
             SessionError::AlreadyAnswered => {
                 Status::already_exists("this question already has an answer")
             }
+            SessionError::QuotaExceeded {
+                what,
+                limit,
+                retry_after,
+            } => status::resource_exhausted(
+                format!(
+                    "quota exceeded: at most {limit} {what} per hour; retry in {} s",
+                    retry_after.as_secs()
+                ),
+                retry_after,
+            ),
             SessionError::Downstream { service, status } => match status.code() {
                 // Our own bad request to a dependency is our bug, not the caller's.
                 Code::InvalidArgument | Code::Unauthenticated | Code::PermissionDenied => {

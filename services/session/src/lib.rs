@@ -16,6 +16,7 @@ mod page_token;
 mod progress;
 mod question_data;
 mod queue;
+mod quota;
 mod repo;
 mod service;
 mod sweeper;
@@ -23,3 +24,4 @@ mod views;
 
 pub use application::Application;
 pub use config::Settings;
+pub use quota::QuotaSettings;

@@ -12,18 +12,24 @@ use crate::{
     domain::{ListQuery, NewAnswer, NewSession, parse_session_id},
     interview::Interviews,
     progress,
+    quota::Quotas,
 };
 
 /// The SessionService implementation.
 pub struct SessionApi {
     auth: Arc<Authenticator>,
     interviews: Interviews,
+    quotas: Quotas,
 }
 
 impl SessionApi {
     /// Wires the service.
-    pub fn new(auth: Arc<Authenticator>, interviews: Interviews) -> Self {
-        Self { auth, interviews }
+    pub fn new(auth: Arc<Authenticator>, interviews: Interviews, quotas: Quotas) -> Self {
+        Self {
+            auth,
+            interviews,
+            quotas,
+        }
     }
 
     async fn user<T>(&self, request: &Request<T>) -> Result<Uuid, Status> {
@@ -39,6 +45,7 @@ impl SessionService for SessionApi {
     ) -> Result<Response<pb::CreateSessionResponse>, Status> {
         let user = self.user(&request).await?;
         let new = NewSession::parse(request.get_ref())?;
+        self.quotas.check_create_session(user).await?;
         let session = self.interviews.create(user, new).await?;
         Ok(Response::new(pb::CreateSessionResponse {
             session: Some(session),
@@ -76,6 +83,7 @@ impl SessionService for SessionApi {
     ) -> Result<Response<pb::SubmitAnswerResponse>, Status> {
         let user = self.user(&request).await?;
         let answer = NewAnswer::parse(request.into_inner())?;
+        self.quotas.check_submit_answer(user).await?;
         Ok(Response::new(self.interviews.submit(user, answer).await?))
     }
 
