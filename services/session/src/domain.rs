@@ -353,4 +353,79 @@ mod tests {
             );
         }
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn create_accepts_exactly_the_valid_ranges(
+                interview_type in any::<i32>(),
+                difficulty in any::<i32>(),
+                duration in prop_oneof![any::<i32>(), 25..65],
+                count in proptest::option::of(prop_oneof![any::<i32>(), -2..13]),
+            ) {
+                let request = pb::CreateSessionRequest {
+                    interview_type,
+                    duration_minutes: duration,
+                    difficulty,
+                    question_count: count,
+                };
+                let valid = (1..=3).contains(&interview_type)
+                    && (1..=3).contains(&difficulty)
+                    && (30..=60).contains(&duration)
+                    && count.is_none_or(|c| (1..=10).contains(&c));
+                match NewSession::parse(&request) {
+                    Ok(new) => {
+                        prop_assert!(valid);
+                        prop_assert!((1..=10).contains(&new.question_count.get()));
+                    }
+                    Err(status) => {
+                        prop_assert!(!valid);
+                        prop_assert_eq!(status.code(), tonic::Code::InvalidArgument);
+                    }
+                }
+            }
+
+            #[test]
+            fn submit_never_panics_and_refuses_only_with_invalid_argument(
+                session_id in prop_oneof![any::<String>(), any::<u128>().prop_map(|i| Uuid::from_u128(i).to_string())],
+                question_id in prop_oneof![any::<String>(), any::<u128>().prop_map(|i| Uuid::from_u128(i).to_string())],
+                text in prop_oneof![any::<String>(), "\\PC{0,50}", "[ \t\n]{0,5}"],
+            ) {
+                let text_ok = !text.trim().is_empty()
+                    && text.chars().count() <= MAX_ANSWER_CHARS
+                    && !text.contains('\0');
+                let ids_ok = Uuid::parse_str(session_id.trim()).is_ok()
+                    && Uuid::parse_str(question_id.trim()).is_ok();
+                match NewAnswer::parse(pb::SubmitAnswerRequest {
+                    session_id,
+                    question_id,
+                    answer_text: text.clone(),
+                }) {
+                    Ok(answer) => {
+                        prop_assert!(text_ok && ids_ok);
+                        prop_assert_eq!(answer.text.as_str(), text.as_str());
+                    }
+                    Err(status) => {
+                        prop_assert!(!(text_ok && ids_ok));
+                        prop_assert_eq!(status.code(), tonic::Code::InvalidArgument);
+                    }
+                }
+            }
+
+            #[test]
+            fn list_never_panics_and_keeps_the_page_size_in_range(
+                page_size in any::<i32>(),
+                page_token in prop_oneof![any::<String>(), "[A-Za-z0-9_-]{0,120}"],
+                status in prop_oneof![any::<i32>(), -1..5],
+            ) {
+                match ListQuery::parse(&pb::ListSessionsRequest { page_size, page_token, status }) {
+                    Ok(query) => prop_assert!((1..=MAX_PAGE_SIZE).contains(&query.page_size)),
+                    Err(status) => prop_assert_eq!(status.code(), tonic::Code::InvalidArgument),
+                }
+            }
+        }
+    }
 }

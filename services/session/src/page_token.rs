@@ -53,4 +53,38 @@ mod tests {
             assert_eq!(PageToken::decode(forged), None, "{forged}");
         }
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn any_text_decodes_without_panicking(text in any::<String>()) {
+                let _ = PageToken::decode(&text);
+            }
+
+            #[test]
+            fn any_bytes_behind_valid_base64_decode_without_panicking(
+                bytes in proptest::collection::vec(any::<u8>(), 0..400),
+            ) {
+                let _ = PageToken::decode(&URL_SAFE_NO_PAD.encode(bytes));
+            }
+
+            #[test]
+            fn every_issued_token_round_trips(
+                seconds in 0i64..4_102_444_800,
+                nanos in 0u32..1_000_000_000,
+                id in any::<u128>(),
+                status in proptest::option::of("in_progress|completed|abandoned"),
+            ) {
+                let token = PageToken {
+                    created_at: DateTime::from_timestamp(seconds, nanos).unwrap(),
+                    id: Uuid::from_u128(id),
+                    status_filter: status,
+                };
+                prop_assert_eq!(PageToken::decode(&token.encode()), Some(token));
+            }
+        }
+    }
 }
