@@ -63,4 +63,38 @@ mod tests {
             assert_eq!(Cursor::decode(bad), Err(InvalidPageToken), "{bad}");
         }
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn any_text_decodes_without_panicking(text in any::<String>()) {
+                let _ = Cursor::decode(&text);
+            }
+
+            #[test]
+            fn any_payload_behind_valid_base64_decodes_without_panicking(
+                payload in prop_oneof![
+                    any::<String>(),
+                    "v1:-?[0-9]{0,25}:[0-9a-f-]{0,40}",
+                ],
+            ) {
+                let _ = Cursor::decode(&URL_SAFE_NO_PAD.encode(payload));
+            }
+
+            #[test]
+            fn every_issued_token_round_trips(
+                micros in -62_135_596_800_000_000i64..253_402_300_799_000_000,
+                id in any::<u128>(),
+            ) {
+                let cursor = Cursor {
+                    created_at: DateTime::from_timestamp_micros(micros).unwrap(),
+                    id: Uuid::from_u128(id),
+                };
+                prop_assert_eq!(Cursor::decode(&cursor.encode()), Ok(cursor));
+            }
+        }
+    }
 }

@@ -319,3 +319,109 @@ impl TryFrom<pb::ListEvaluationsRequest> for ListEvaluations {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn key_point() -> impl Strategy<Value = common_pb::KeyPoint> {
+        (
+            any::<String>(),
+            proptest::collection::vec(any::<String>(), 0..3),
+        )
+            .prop_map(|(point, terms)| common_pb::KeyPoint { point, terms })
+    }
+
+    fn uuid_or_text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<String>(),
+            any::<u128>().prop_map(|i| Uuid::from_u128(i).to_string()),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn generate_never_panics_and_keeps_its_bounds(
+            interview_type in any::<i32>(),
+            difficulty in any::<i32>(),
+            count in prop_oneof![any::<i32>(), -1..12],
+            exclude_keys in proptest::collection::vec(any::<String>(), 0..4),
+        ) {
+            if let Ok(command) = GenerateQuestions::try_from(pb::GenerateQuestionsRequest {
+                interview_type,
+                difficulty,
+                count,
+                exclude_keys,
+            }) {
+                prop_assert!(COUNT_RANGE.contains(&(command.count as i32)));
+            }
+        }
+
+        #[test]
+        fn evaluate_never_panics_and_never_passes_a_nul(
+            ids in (uuid_or_text(), uuid_or_text(), uuid_or_text()),
+            question_text in any::<String>(),
+            answer_text in prop_oneof![any::<String>(), "[a-z \\x00]{1,20}"],
+            enums in (any::<i32>(), any::<i32>()),
+            question_key in any::<String>(),
+            hints in proptest::collection::vec(any::<String>(), 0..12),
+            key_points in proptest::collection::vec(key_point(), 0..3),
+        ) {
+            let nul = answer_text.contains('\0') || question_text.contains('\0');
+            let result = EvaluateAnswer::try_from(pb::EvaluateAnswerRequest {
+                session_id: ids.0,
+                question_id: ids.1,
+                answer_id: ids.2,
+                question_text,
+                interview_type: enums.0,
+                difficulty: enums.1,
+                answer_text,
+                question_key,
+                hints,
+                key_points,
+            });
+            prop_assert!(!(nul && result.is_ok()));
+        }
+
+        #[test]
+        fn list_never_panics_and_keeps_its_bounds(
+            session_ids in proptest::collection::vec(uuid_or_text(), 0..4),
+            page_size in any::<i32>(),
+            page_token in any::<String>(),
+        ) {
+            if let Ok(query) = ListEvaluations::try_from(pb::ListEvaluationsRequest {
+                session_ids,
+                page_size,
+                page_token,
+            }) {
+                prop_assert!((1..=MAX_PAGE_SIZE).contains(&query.page_size));
+                prop_assert!(!query.session_ids.is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn nul_is_refused_in_every_text() {
+        assert!(AnswerText::parse("an\0answer").is_err());
+        assert!(QuestionText::parse("what\0?").is_err());
+        let request = |hint: &str, point: &str| pb::EvaluateAnswerRequest {
+            session_id: Uuid::nil().to_string(),
+            question_id: Uuid::nil().to_string(),
+            answer_id: Uuid::nil().to_string(),
+            question_text: "Explain a hash map.".into(),
+            interview_type: 1,
+            difficulty: 1,
+            answer_text: "Buckets and hashing.".into(),
+            question_key: String::new(),
+            hints: vec![hint.into()],
+            key_points: vec![common_pb::KeyPoint {
+                point: point.into(),
+                terms: vec!["hash".into()],
+            }],
+        };
+        assert!(EvaluateAnswer::try_from(request("a hint", "hashing")).is_ok());
+        assert!(EvaluateAnswer::try_from(request("a\0hint", "hashing")).is_err());
+        assert!(EvaluateAnswer::try_from(request("a hint", "hash\0ing")).is_err());
+    }
+}
