@@ -19,6 +19,7 @@
 #       # after the built-in checks, runs that journey (default scripts/grpcurl-journey.sh)
 #       # against the stack: IDENTITY_ADDR, SESSION_ADDR, EVALUATION_ADDR set and passed as
 #       # arguments too (127.0.0.1:50051 127.0.0.1:50052 127.0.0.1:50053)
+#   COMPOSE_TEST_PROFILE=debug scripts/compose-test.sh   # package the debug binaries
 #   KEEP_STACK=1 scripts/compose-test.sh   # leave stack and engine up to poke at; prints how to stop
 #
 # Caches (safe to delete): /var/tmp/interview-coach-deploy (base tarball, build contexts)
@@ -36,6 +37,8 @@ image_prefix=interview-coach
 image_tag="test"
 services=(identity-service evaluation-service session-service)
 wait_secs=${COMPOSE_TEST_WAIT_SECS:-180}
+# release (as shipped) or debug (reuses the test build: faster in CI, slower bcrypt).
+profile=${COMPOSE_TEST_PROFILE:-release}
 
 started=$(date +%s)
 section_started=$started
@@ -121,6 +124,11 @@ cleanup() {
     if $stack_up; then
       printf '\n==== teardown (down -v)\n'
       compose down -v --remove-orphans >/dev/null 2>&1 || true
+    fi
+    # Bound the data root: dangling images and build cache beyond 1.5 GB go.
+    if [ -n "$dockerd_pid" ]; then
+      docker image prune -f >/dev/null 2>&1
+      docker builder prune -f --keep-storage 1500mb >/dev/null 2>&1
     fi
     stop_engine
   fi
@@ -219,12 +227,12 @@ DOCKER_BUILDKIT=1 docker build -q --build-arg BASE="$base_image" -t "$postgres_i
 log "built"
 
 # ---------------------------------------------------------------------------------------
-section "release binaries (cargo build --release --bins)"
-cargo build --release --bins --quiet
+section "$profile binaries (cargo build --bins)"
+if [ "$profile" = release ]; then cargo build --release --bins --quiet; else cargo build --bins --quiet; fi
 target_dir=$(cargo metadata --format-version 1 --no-deps \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 for service in "${services[@]}"; do
-  ldd "$target_dir/release/$service" | sed "s|^|  $service: |" | grep -v -e vdso -e ld-linux || true
+  ldd "$target_dir/$profile/$service" | sed "s|^|  $service: |" | grep -v -e vdso -e ld-linux || true
 done
 
 # ---------------------------------------------------------------------------------------
@@ -233,7 +241,9 @@ for service in "${services[@]}"; do
   context="$cache/context/$service"
   rm -rf "$context"
   mkdir -p "$context/target-docker"
-  cp "$target_dir/release/$service" "$context/target-docker/$service"
+  cp "$target_dir/$profile/$service" "$context/target-docker/$service"
+  # The previous run's image, else left behind untagged.
+  docker image rm -f "$image_prefix/$service:$image_tag" >/dev/null 2>&1 || true
   DOCKER_BUILDKIT=1 docker build -q -f deploy/Dockerfile --target prebuilt \
     --build-arg RUNTIME_BASE="$base_image" --build-arg SERVICE="$service" \
     -t "$image_prefix/$service:$image_tag" "$context" >/dev/null
