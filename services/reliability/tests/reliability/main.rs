@@ -1,0 +1,13 @@
+//! The reliability suite: the system keeps working under faults and hostile input and loses
+//! nothing. Every test runs the real services over real gRPC and a real Postgres; see
+//! RELIABILITY.md at the repository root for the families, counts and latest results.
+
+mod abuse;
+mod bad_input;
+mod concurrency;
+mod faults;
+mod postgres_restart;
+mod quotas;
+mod secrets_in_logs;
+mod shutdown;
+mod support;
