@@ -24,8 +24,7 @@ async fn two_replicas_drain_the_queue_without_doing_any_answer_twice(pool: sqlx:
     };
     let (stack, proxy_a) = support::stack_behind_proxy(pool.clone(), tune).await;
     proxy_a.set_stall(Duration::from_millis(30));
-    let proxy_b =
-        StallingServer::start(&stack.evaluation.url(), 0, Duration::from_millis(30)).await;
+    let proxy_b = StallingServer::start(&stack.evaluation.url(), Duration::from_millis(30)).await;
     let mut settings = session_service::Settings::for_tests(
         stack.identity.url(),
         proxy_b.url(),

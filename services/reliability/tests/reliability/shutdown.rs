@@ -28,7 +28,7 @@ async fn sigterm_lets_in_flight_calls_finish_refuses_new_ones_and_exits_within_t
     let key_pem = support::new_private_key_pem();
     let identity = testkit::start_identity(&pool, 0, &key_pem).await;
     let evaluation = testkit::start_evaluation(&pool, 0).await;
-    let proxy = StallingServer::start(&evaluation.url(), 0, Duration::ZERO).await;
+    let proxy = StallingServer::start(&evaluation.url(), Duration::ZERO).await;
     let logs = tempfile::tempdir().unwrap();
     let mut session = Process::spawn(
         "session-service",

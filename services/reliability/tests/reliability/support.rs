@@ -377,8 +377,8 @@ pub struct StallingServer {
 }
 
 impl StallingServer {
-    /// Serves on 127.0.0.1:`port` (0 = any), forwarding to `upstream_url`.
-    pub async fn start(upstream_url: &str, port: u16, stall: Duration) -> Self {
+    /// Serves on a free port of 127.0.0.1, forwarding to `upstream_url`.
+    pub async fn start(upstream_url: &str, stall: Duration) -> Self {
         let upstream = EvaluationServiceClient::new(
             tonic::transport::Endpoint::from_shared(upstream_url.to_owned())
                 .unwrap()
@@ -391,9 +391,7 @@ impl StallingServer {
             stall_ms: stall_ms.clone(),
             evaluate_calls: evaluate_calls.clone(),
         };
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
-            .await
-            .unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let handle = tokio::spawn(async move {
             let _ = tonic::transport::Server::builder()
@@ -566,7 +564,7 @@ pub async fn stack_behind_proxy(
     let key_pem = new_private_key_pem();
     let identity = testkit::start_identity(&pool, 0, &key_pem).await;
     let evaluation = testkit::start_evaluation(&pool, 0).await;
-    let proxy = StallingServer::start(&evaluation.url(), 0, Duration::ZERO).await;
+    let proxy = StallingServer::start(&evaluation.url(), Duration::ZERO).await;
     let mut settings =
         session_service::Settings::for_tests(identity.url(), proxy.url(), testkit::SERVICE_TOKEN);
     settings.database.migrate = false;
