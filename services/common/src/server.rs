@@ -159,6 +159,64 @@ impl Health {
     }
 }
 
+/// How often health re-checks the database.
+pub const DATABASE_CHECK_INTERVAL: Duration = Duration::from_secs(2);
+
+/// A server bound to its port, not yet serving: its health starts NOT_SERVING.
+pub struct GrpcServer {
+    listener: TcpListener,
+    port: u16,
+    health: Health,
+    health_service: HealthServer,
+    drain_timeout: Duration,
+}
+
+impl GrpcServer {
+    /// Binds `settings.listen_addr` and reports `services` (full gRPC names) in health.
+    pub async fn bind(
+        settings: &ServerSettings,
+        services: &[&'static str],
+    ) -> std::io::Result<Self> {
+        let (health, health_service) = Health::new(services).await;
+        let listener = settings.bind().await?;
+        let port = listener.local_addr()?.port();
+        Ok(Self {
+            listener,
+            port,
+            health,
+            health_service,
+            drain_timeout: settings.drain_timeout,
+        })
+    }
+
+    /// The bound port (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves `routes` until `shutdown` resolves, SERVING while `pool` answers, then drains
+    /// within the configured bound.
+    pub async fn run(
+        self,
+        routes: Routes,
+        pool: PgPool,
+        shutdown: impl Future<Output = ()> + Send,
+    ) -> Result<(), tonic::transport::Error> {
+        let watcher = self.health.watch_database(pool, DATABASE_CHECK_INTERVAL);
+        let result = serve(
+            self.listener,
+            routes,
+            self.health,
+            self.health_service,
+            self.drain_timeout,
+            shutdown,
+        )
+        .await;
+        watcher.abort();
+        result
+    }
+}
+
 /// Runs `routes` plus health and reflection on `listener` until `shutdown` resolves, then
 /// reports NOT_SERVING, stops accepting and lets in-flight calls finish for at most
 /// `drain_timeout`.

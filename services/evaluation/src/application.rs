@@ -1,18 +1,14 @@
 //! Wiring: settings in, a bound gRPC server out.
 
-use std::{future::Future, pin::Pin, sync::Arc, time::Duration};
+use std::{future::Future, sync::Arc};
 
 use interview_coach_common::{
-    config::ConfigError,
-    db,
-    server::{self, Health},
-    service_auth::ServiceCredential,
+    config::ConfigError, db, server::GrpcServer, service_auth::ServiceCredential,
 };
 use interview_coach_proto::evaluation::v1::evaluation_service_server::{
     EvaluationServiceServer, SERVICE_NAME,
 };
 use sqlx::{PgPool, migrate::MigrateError};
-use tokio::sync::oneshot;
 use tonic::service::{Routes, interceptor::InterceptedService};
 
 use crate::{
@@ -24,9 +20,6 @@ use crate::{
     questions::QuestionGenerator,
     settings::Settings,
 };
-
-/// How often health re-checks the database.
-const DATABASE_CHECK_INTERVAL: Duration = Duration::from_secs(5);
 
 /// Why the service cannot start, or stopped with an error.
 #[derive(Debug, thiserror::Error)]
@@ -56,15 +49,11 @@ pub enum ApplicationError {
     Serve(#[from] tonic::transport::Error),
 }
 
-type ServerFuture = Pin<Box<dyn Future<Output = Result<(), tonic::transport::Error>> + Send>>;
-
 /// A built service, bound to its port, not yet serving.
 pub struct Application {
-    port: u16,
+    server: GrpcServer,
+    routes: Routes,
     pool: PgPool,
-    health: Health,
-    server: ServerFuture,
-    stop: oneshot::Sender<()>,
 }
 
 impl Application {
@@ -83,7 +72,6 @@ impl Application {
         settings: Settings,
         pool: PgPool,
     ) -> Result<Self, ApplicationError> {
-        let (health, health_service) = Health::new(&[SERVICE_NAME]).await;
         counters::describe();
         let bank = Arc::new(Bank::builtin()?);
         tracing::info!(questions = bank.all().len(), "question bank loaded");
@@ -119,40 +107,20 @@ impl Application {
         );
 
         let addr = settings.server.listen_addr;
-        let listener = settings
-            .server
-            .bind()
+        let server = GrpcServer::bind(&settings.server, &[SERVICE_NAME])
             .await
             .map_err(|source| ApplicationError::Bind { addr, source })?;
-        let port = listener
-            .local_addr()
-            .map_err(|source| ApplicationError::Bind { addr, source })?
-            .port();
-        tracing::info!(%addr, port, "evaluation-service listening");
-
-        let (stop, stopped) = oneshot::channel::<()>();
-        let server = Box::pin(server::serve(
-            listener,
-            Routes::new(service),
-            health.clone(),
-            health_service,
-            settings.server.drain_timeout,
-            async {
-                let _ = stopped.await;
-            },
-        ));
+        tracing::info!(%addr, port = server.port(), "evaluation-service listening");
         Ok(Self {
-            port,
-            pool,
-            health,
             server,
-            stop,
+            routes: Routes::new(service),
+            pool,
         })
     }
 
     /// The port the listener is bound to (useful with port 0).
     pub fn port(&self) -> u16 {
-        self.port
+        self.server.port()
     }
 
     /// Serves until `shutdown` resolves, then drains in-flight calls.
@@ -160,22 +128,6 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send,
     ) -> Result<(), ApplicationError> {
-        let Self {
-            pool,
-            health,
-            mut server,
-            stop,
-            ..
-        } = self;
-        let watcher = health.watch_database(pool, DATABASE_CHECK_INTERVAL);
-        let result = tokio::select! {
-            result = &mut server => result,
-            () = shutdown => {
-                let _ = stop.send(());
-                server.await
-            }
-        };
-        watcher.abort();
-        Ok(result?)
+        Ok(self.server.run(self.routes, self.pool, shutdown).await?)
     }
 }

@@ -1,18 +1,13 @@
 //! Wiring: settings in, a bound gRPC server out.
 
-use std::{future::Future, pin::Pin, sync::Arc, time::Duration};
+use std::{future::Future, sync::Arc, time::Duration};
 
 use chrono::Utc;
-use interview_coach_common::{
-    config::ConfigError,
-    db,
-    server::{self, Health},
-};
+use interview_coach_common::{config::ConfigError, db, server::GrpcServer};
 use interview_coach_proto::identity::v1::identity_service_server::{
     IdentityServiceServer, SERVICE_NAME,
 };
 use sqlx::{PgPool, migrate::MigrateError};
-use tokio::sync::oneshot;
 use tonic::service::Routes;
 
 use crate::{
@@ -25,8 +20,6 @@ use crate::{
     tokens::{AccessTokenIssuer, SigningKeys, SigningKeysError, Tokens},
 };
 
-/// How often health re-checks the database.
-const DATABASE_CHECK_INTERVAL: Duration = Duration::from_secs(5);
 /// How often expired refresh tokens are deleted.
 const EXPIRED_TOKEN_SWEEP_INTERVAL: Duration = Duration::from_secs(3600);
 
@@ -61,15 +54,11 @@ pub enum ApplicationError {
     Serve(#[from] tonic::transport::Error),
 }
 
-type ServerFuture = Pin<Box<dyn Future<Output = Result<(), tonic::transport::Error>> + Send>>;
-
 /// A built service, bound to its port, not yet serving.
 pub struct Application {
-    port: u16,
+    server: GrpcServer,
+    routes: Routes,
     pool: PgPool,
-    health: Health,
-    server: ServerFuture,
-    stop: oneshot::Sender<()>,
 }
 
 impl Application {
@@ -86,7 +75,6 @@ impl Application {
         settings: Settings,
         pool: PgPool,
     ) -> Result<Self, ApplicationError> {
-        let (health, health_service) = Health::new(&[SERVICE_NAME]).await;
         if settings.database.migrate {
             db::migrate(&pool).await?;
             tracing::info!("migrations applied");
@@ -140,40 +128,20 @@ impl Application {
                 .max_decoding_message_size(settings.server.max_message_bytes);
 
         let addr = settings.server.listen_addr;
-        let listener = settings
-            .server
-            .bind()
+        let server = GrpcServer::bind(&settings.server, &[SERVICE_NAME])
             .await
             .map_err(|source| ApplicationError::Bind { addr, source })?;
-        let port = listener
-            .local_addr()
-            .map_err(|source| ApplicationError::Bind { addr, source })?
-            .port();
-        tracing::info!(%addr, port, "identity-service listening");
-
-        let (stop, stopped) = oneshot::channel::<()>();
-        let server = Box::pin(server::serve(
-            listener,
-            Routes::new(service),
-            health.clone(),
-            health_service,
-            settings.server.drain_timeout,
-            async {
-                let _ = stopped.await;
-            },
-        ));
+        tracing::info!(%addr, port = server.port(), "identity-service listening");
         Ok(Self {
-            port,
-            pool,
-            health,
             server,
-            stop,
+            routes: Routes::new(service),
+            pool,
         })
     }
 
     /// The port the listener is bound to (useful with port 0).
     pub fn port(&self) -> u16 {
-        self.port
+        self.server.port()
     }
 
     /// Serves until `shutdown` resolves, then drains in-flight calls.
@@ -181,23 +149,8 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send,
     ) -> Result<(), ApplicationError> {
-        let Self {
-            pool,
-            health,
-            mut server,
-            stop,
-            ..
-        } = self;
-        let watcher = health.watch_database(pool.clone(), DATABASE_CHECK_INTERVAL);
-        let sweeper = tokio::spawn(sweep_expired_refresh_tokens(pool));
-        let result = tokio::select! {
-            result = &mut server => result,
-            () = shutdown => {
-                let _ = stop.send(());
-                server.await
-            }
-        };
-        watcher.abort();
+        let sweeper = tokio::spawn(sweep_expired_refresh_tokens(self.pool.clone()));
+        let result = self.server.run(self.routes, self.pool, shutdown).await;
         sweeper.abort();
         Ok(result?)
     }

@@ -3,17 +3,14 @@
 use std::{future::Future, sync::Arc, time::Duration};
 
 use interview_coach_common::{
-    auth::TokenVerifier,
-    db,
-    server::{self, Health, HealthServer},
-    service_auth::ServiceCredential,
+    auth::TokenVerifier, db, server::GrpcServer, service_auth::ServiceCredential,
 };
 use interview_coach_proto::{
     identity::v1::identity_service_client::IdentityServiceClient,
     session::v1::session_service_server::{SERVICE_NAME, SessionServiceServer},
 };
 use sqlx::PgPool;
-use tokio::{net::TcpListener, sync::watch};
+use tokio::sync::watch;
 use tonic::{service::Routes, transport::Endpoint};
 
 use crate::{
@@ -33,12 +30,9 @@ pub type StartError = Box<dyn std::error::Error + Send + Sync>;
 
 /// A built service: listening, not yet serving.
 pub struct Application {
-    listener: TcpListener,
-    port: u16,
+    server: GrpcServer,
     settings: Settings,
     pool: PgPool,
-    health: Health,
-    health_service: HealthServer,
     interviews: Interviews,
     auth: Arc<Authenticator>,
 }
@@ -65,9 +59,7 @@ impl Application {
         if settings.database.migrate {
             db::migrate(&pool).await?;
         }
-        let listener = settings.server.bind().await?;
-        let port = listener.local_addr()?.port();
-        let (health, health_service) = Health::new(&[SERVICE_NAME]).await;
+        let server = GrpcServer::bind(&settings.server, &[SERVICE_NAME]).await?;
 
         let verifier = TokenVerifier::new(&settings.jwt_issuer, &settings.jwt_audience);
         let auth = Arc::new(Authenticator::new(
@@ -89,12 +81,9 @@ impl Application {
             settings.recent_sessions_excluded,
         );
         Ok(Self {
-            listener,
-            port,
+            server,
             settings,
             pool,
-            health,
-            health_service,
             interviews,
             auth,
         })
@@ -102,7 +91,7 @@ impl Application {
 
     /// The bound port (useful with port 0).
     pub fn port(&self) -> u16 {
-        self.port
+        self.server.port()
     }
 
     /// Serves until `shutdown` resolves, then drains within the configured bound.
@@ -115,9 +104,6 @@ impl Application {
             tracing::warn!("signing keys not loaded yet; will fetch on first request");
         }
         let (stop_tx, stop_rx) = watch::channel(false);
-        let db_watch = self
-            .health
-            .watch_database(self.pool.clone(), Duration::from_secs(2));
         let worker = tokio::spawn(queue::run(
             self.interviews.clone(),
             QueueSettings {
@@ -145,19 +131,13 @@ impl Application {
             Quotas::new(self.pool.clone(), self.settings.quotas),
         ))
         .max_decoding_message_size(self.settings.server.max_message_bytes);
-        tracing::info!(port = self.port, "session-service listening");
-        let result = server::serve(
-            self.listener,
-            Routes::new(api),
-            self.health,
-            self.health_service,
-            self.settings.server.drain_timeout,
-            shutdown,
-        )
-        .await;
+        tracing::info!(port = self.server.port(), "session-service listening");
+        let result = self
+            .server
+            .run(Routes::new(api), self.pool.clone(), shutdown)
+            .await;
 
         let _ = stop_tx.send(true);
-        db_watch.abort();
         let _ = tokio::time::timeout(self.settings.server.drain_timeout, async {
             let _ = worker.await;
             let _ = sweeper.await;
