@@ -3,7 +3,8 @@
 
 use std::{net::IpAddr, sync::Arc};
 
-use interview_coach_common::auth::{TokenVerifier, Verified};
+use chrono::Utc;
+use interview_coach_common::auth::{AuthError, TokenVerifier, Verified};
 use sqlx::PgPool;
 use tonic::metadata::MetadataMap;
 use uuid::Uuid;
@@ -13,7 +14,7 @@ use crate::{
     error::IdentityError,
     login_throttle::LoginThrottle,
     password_hasher::PasswordHasher,
-    refresh_tokens_repo,
+    refresh_tokens_repo, revocations, token_revocations_repo,
     tokens::{self, RefreshToken, TokenPair, Tokens},
     users_repo::{self, User},
 };
@@ -115,9 +116,16 @@ impl Accounts {
         self.tokens.revoke_family(&self.pool, presented).await
     }
 
-    /// Who the access token in `metadata` belongs to.
-    pub fn authenticate(&self, metadata: &MetadataMap) -> Result<Uuid, IdentityError> {
-        let Verified { user_id, .. } = self.verifier.verify_metadata(metadata)?;
+    /// Who the access token in `metadata` belongs to. A token revoked by a password change
+    /// or an account deletion is refused like any invalid token.
+    pub async fn authenticate(&self, metadata: &MetadataMap) -> Result<Uuid, IdentityError> {
+        let Verified { user_id, claims } = self.verifier.verify_metadata(metadata)?;
+        let mut conn = self.pool.acquire().await?;
+        let not_before = token_revocations_repo::not_before_of(&mut conn, user_id.0).await?;
+        if not_before.is_some_and(|not_before| revocations::revokes(not_before, claims.iat)) {
+            tracing::debug!(user_id = %user_id.0, "revoked access token refused");
+            return Err(AuthError::Invalid.into());
+        }
         Ok(user_id.0)
     }
 
@@ -138,7 +146,8 @@ impl Accounts {
     }
 
     /// Changes the password of `user_id` after checking the current one; revokes every
-    /// refresh token of the user and signs them in afresh, in one transaction.
+    /// refresh token of the user and the access tokens issued before, and signs them in
+    /// afresh, in one transaction.
     pub async fn change_password(
         &self,
         user_id: Uuid,
@@ -148,11 +157,15 @@ impl Accounts {
     ) -> Result<TokenPair, IdentityError> {
         self.confirm_password(user_id, &current, peer).await?;
         let hash = self.hasher.hash(&new).await?;
+        // Before the new pair is issued, so that its `iat` is not earlier.
+        let not_before = revocations::from_now();
         let mut tx = self.pool.begin().await?;
         if !users_repo::update_password_hash(&mut tx, user_id, &hash).await? {
             return Err(IdentityError::AccountGone);
         }
         let revoked = refresh_tokens_repo::revoke_all_of_user(&mut tx, user_id).await?;
+        let expires_at = self.tokens.access_tokens_expired_after(not_before);
+        token_revocations_repo::upsert(&mut tx, user_id, not_before, expires_at).await?;
         let tokens = self
             .tokens
             .issue_pair(&mut tx, user_id, tokens::new_family())
@@ -163,7 +176,8 @@ impl Accounts {
     }
 
     /// Deletes the account `user_id` after checking its password; the database cascades
-    /// to everything the user owns.
+    /// to everything the user owns. Every access token of the user is revoked in the same
+    /// transaction.
     pub async fn delete(
         &self,
         user_id: Uuid,
@@ -171,11 +185,15 @@ impl Accounts {
         peer: Option<IpAddr>,
     ) -> Result<(), IdentityError> {
         self.confirm_password(user_id, &password, peer).await?;
-        let mut conn = self.pool.acquire().await?;
-        if !users_repo::delete(&mut conn, user_id).await? {
+        let mut tx = self.pool.begin().await?;
+        if !users_repo::delete(&mut tx, user_id).await? {
             return Err(IdentityError::AccountGone);
         }
-        tracing::info!(%user_id, "account deleted");
+        let expires_at = self.tokens.access_tokens_expired_after(Utc::now());
+        token_revocations_repo::upsert(&mut tx, user_id, revocations::every_token(), expires_at)
+            .await?;
+        tx.commit().await?;
+        tracing::info!(%user_id, "account deleted, access tokens revoked");
         Ok(())
     }
 

@@ -17,10 +17,12 @@ use crate::{
     login_throttle::LoginThrottle,
     password_hasher::{HashError, PasswordHasher},
     refresh_tokens_repo,
+    revocations::RevocationFeed,
+    token_revocations_repo,
     tokens::{AccessTokenIssuer, SigningKeys, SigningKeysError, Tokens},
 };
 
-/// How often expired refresh tokens are deleted.
+/// How often expired refresh tokens and token revocations are deleted.
 const EXPIRED_TOKEN_SWEEP_INTERVAL: Duration = Duration::from_secs(3600);
 
 /// Why the service cannot start, or stopped with an error.
@@ -123,9 +125,14 @@ impl Application {
             tokens,
             verifier,
         );
-        let service =
-            IdentityServiceServer::new(IdentityGrpc::new(accounts, &keys, &issuer, &audience))
-                .max_decoding_message_size(settings.server.max_message_bytes);
+        let service = IdentityServiceServer::new(IdentityGrpc::new(
+            accounts,
+            RevocationFeed::new(pool.clone()),
+            &keys,
+            &issuer,
+            &audience,
+        ))
+        .max_decoding_message_size(settings.server.max_message_bytes);
 
         let addr = settings.server.listen_addr;
         let server = GrpcServer::bind(&settings.server, &[SERVICE_NAME])
@@ -149,27 +156,37 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send,
     ) -> Result<(), ApplicationError> {
-        let sweeper = tokio::spawn(sweep_expired_refresh_tokens(self.pool.clone()));
+        let sweeper = tokio::spawn(sweep_expired_tokens(self.pool.clone()));
         let result = self.server.run(self.routes, self.pool, shutdown).await;
         sweeper.abort();
         Ok(result?)
     }
 }
 
-/// Deletes expired refresh tokens now and then, so the table does not grow forever.
-async fn sweep_expired_refresh_tokens(pool: PgPool) {
+/// Deletes expired refresh tokens and token revocations now and then, so the tables do not
+/// grow forever.
+async fn sweep_expired_tokens(pool: PgPool) {
     let mut ticker = tokio::time::interval(EXPIRED_TOKEN_SWEEP_INTERVAL);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticker.tick().await;
-        let deleted = match pool.acquire().await {
-            Ok(mut conn) => refresh_tokens_repo::delete_expired(&mut conn, Utc::now()).await,
-            Err(err) => Err(err),
+        let now = Utc::now();
+        let mut conn = match pool.acquire().await {
+            Ok(conn) => conn,
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot delete expired tokens");
+                continue;
+            }
         };
-        match deleted {
+        match refresh_tokens_repo::delete_expired(&mut conn, now).await {
             Ok(0) => {}
             Ok(count) => tracing::info!(count, "expired refresh tokens deleted"),
             Err(err) => tracing::warn!(error = %err, "cannot delete expired refresh tokens"),
+        }
+        match token_revocations_repo::delete_expired(&mut conn, now).await {
+            Ok(0) => {}
+            Ok(count) => tracing::info!(count, "expired token revocations deleted"),
+            Err(err) => tracing::warn!(error = %err, "cannot delete expired token revocations"),
         }
     }
 }

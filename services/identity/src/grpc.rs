@@ -3,28 +3,41 @@
 
 use std::sync::Arc;
 
-use interview_coach_common::{status::FieldViolations, time::timestamp};
+use interview_coach_common::{
+    status::{self, FieldViolations},
+    time::timestamp,
+};
 use interview_coach_proto::identity::v1::{self as pb, identity_service_server::IdentityService};
 use tonic::{Request, Response, Status};
 
 use crate::{
     accounts::Accounts,
-    domain::{Email, Password, PasswordAttempt, UserName},
+    domain::{Email, Password, PasswordAttempt, Since, UserName},
     error::IdentityError,
+    revocations::RevocationFeed,
+    token_revocations_repo::Revocation,
     tokens::{RefreshToken, SigningKeys, TokenPair},
     users_repo::User,
 };
 
-/// The service: the account operations plus the published keys.
+/// The service: the account operations plus the published keys and revocations.
 #[derive(Debug, Clone)]
 pub struct IdentityGrpc {
     accounts: Accounts,
     signing_keys: Arc<pb::ListSigningKeysResponse>,
+    revocations: RevocationFeed,
 }
 
 impl IdentityGrpc {
-    /// Serves `accounts`; publishes `keys` for tokens of `issuer` meant for `audience`.
-    pub fn new(accounts: Accounts, keys: &SigningKeys, issuer: &str, audience: &str) -> Self {
+    /// Serves `accounts` and `revocations`; publishes `keys` for tokens of `issuer` meant
+    /// for `audience`.
+    pub fn new(
+        accounts: Accounts,
+        revocations: RevocationFeed,
+        keys: &SigningKeys,
+        issuer: &str,
+        audience: &str,
+    ) -> Self {
         let active = keys.active().kid().to_owned();
         let published = pb::ListSigningKeysResponse {
             keys: keys
@@ -42,6 +55,7 @@ impl IdentityGrpc {
         Self {
             accounts,
             signing_keys: Arc::new(published),
+            revocations,
         }
     }
 }
@@ -72,6 +86,13 @@ fn tokens_message(pair: TokenPair) -> pb::TokenPair {
         refresh_token: pair.refresh.expose().to_owned(),
         refresh_token_expire_time: Some(timestamp(pair.refresh_expires_at)),
         token_type: "Bearer".to_owned(),
+    }
+}
+
+fn revocation_message(revocation: Revocation) -> pb::TokenRevocation {
+    pb::TokenRevocation {
+        user_id: revocation.user_id.to_string(),
+        not_before: Some(timestamp(revocation.not_before)),
     }
 }
 
@@ -151,7 +172,7 @@ impl IdentityService for IdentityGrpc {
         &self,
         request: Request<pb::GetCurrentUserRequest>,
     ) -> Result<Response<pb::GetCurrentUserResponse>, Status> {
-        let user_id = self.accounts.authenticate(request.metadata())?;
+        let user_id = self.accounts.authenticate(request.metadata()).await?;
         let user = self.accounts.current_user(user_id).await?;
         Ok(Response::new(pb::GetCurrentUserResponse {
             user: Some(user_message(user)),
@@ -162,7 +183,7 @@ impl IdentityService for IdentityGrpc {
         &self,
         request: Request<pb::UpdateCurrentUserRequest>,
     ) -> Result<Response<pb::UpdateCurrentUserResponse>, Status> {
-        let user_id = self.accounts.authenticate(request.metadata())?;
+        let user_id = self.accounts.authenticate(request.metadata()).await?;
         let mut violations = FieldViolations::new();
         let Some(name) = violations.check("name", UserName::parse(&request.get_ref().name)) else {
             return Err(invalid(violations));
@@ -177,7 +198,7 @@ impl IdentityService for IdentityGrpc {
         &self,
         request: Request<pb::ChangePasswordRequest>,
     ) -> Result<Response<pb::ChangePasswordResponse>, Status> {
-        let user_id = self.accounts.authenticate(request.metadata())?;
+        let user_id = self.accounts.authenticate(request.metadata()).await?;
         let peer = peer(&request);
         let pb::ChangePasswordRequest {
             current_password,
@@ -203,7 +224,7 @@ impl IdentityService for IdentityGrpc {
         &self,
         request: Request<pb::DeleteCurrentUserRequest>,
     ) -> Result<Response<pb::DeleteCurrentUserResponse>, Status> {
-        let user_id = self.accounts.authenticate(request.metadata())?;
+        let user_id = self.accounts.authenticate(request.metadata()).await?;
         let peer = peer(&request);
         let mut violations = FieldViolations::new();
         let Some(password) = violations.check(
@@ -221,5 +242,26 @@ impl IdentityService for IdentityGrpc {
         _request: Request<pb::ListSigningKeysRequest>,
     ) -> Result<Response<pb::ListSigningKeysResponse>, Status> {
         Ok(Response::new(self.signing_keys.as_ref().clone()))
+    }
+
+    async fn list_token_revocations(
+        &self,
+        request: Request<pb::ListTokenRevocationsRequest>,
+    ) -> Result<Response<pb::ListTokenRevocationsResponse>, Status> {
+        let since = request
+            .into_inner()
+            .since
+            .map(|since| Since::from_timestamp(since.seconds, since.nanos))
+            .transpose()
+            .map_err(|err| status::invalid_field("since", err.to_string()))?;
+        let page = self.revocations.list(since).await?;
+        Ok(Response::new(pb::ListTokenRevocationsResponse {
+            revocations: page
+                .revocations
+                .into_iter()
+                .map(revocation_message)
+                .collect(),
+            as_of: Some(timestamp(page.as_of)),
+        }))
     }
 }

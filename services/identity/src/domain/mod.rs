@@ -3,8 +3,10 @@
 
 pub mod email;
 pub mod password;
+pub mod since;
 pub mod user_name;
 
 pub use email::{Email, EmailError};
 pub use password::{Password, PasswordAttempt, PasswordAttemptError, PasswordError};
+pub use since::{Since, SinceError};
 pub use user_name::{UserName, UserNameError};

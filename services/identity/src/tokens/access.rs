@@ -46,6 +46,11 @@ impl AccessTokenIssuer {
         }
     }
 
+    /// How long a token is valid.
+    pub fn ttl(&self) -> TimeDelta {
+        self.ttl
+    }
+
     /// A token for `user_id`, issued `now`.
     pub fn issue(
         &self,

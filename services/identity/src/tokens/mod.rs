@@ -7,6 +7,7 @@ mod signing_keys;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
+use interview_coach_common::auth::LEEWAY_SECS;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
@@ -69,6 +70,17 @@ impl Tokens {
             refresh,
             refresh_expires_at,
         })
+    }
+
+    /// When every access token issued up to `at` has expired, counting the leeway verifiers
+    /// allow on `exp`: how long a revocation made at `at` matters.
+    pub fn access_tokens_expired_after(&self, at: DateTime<Utc>) -> DateTime<Utc> {
+        let leeway = TimeDelta::seconds(i64::try_from(LEEWAY_SECS).unwrap_or(i64::MAX));
+        self.access
+            .ttl()
+            .checked_add(&leeway)
+            .and_then(|lifetime| at.checked_add_signed(lifetime))
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
 
     /// Exchanges `presented` for a new pair of the same family, in one transaction. The
