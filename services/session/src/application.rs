@@ -21,6 +21,7 @@ use crate::{
     interview::Interviews,
     queue::{self, QueueSettings},
     quota::Quotas,
+    revocations::{self, RevocationFeed, RevokedTokens},
     service::SessionApi,
     sweeper,
 };
@@ -35,6 +36,7 @@ pub struct Application {
     pool: PgPool,
     interviews: Interviews,
     auth: Arc<Authenticator>,
+    revocations: RevocationFeed,
 }
 
 fn channel(url: &str, var: &str) -> Result<tonic::transport::Channel, StartError> {
@@ -62,12 +64,16 @@ impl Application {
         let server = GrpcServer::bind(&settings.server, &[SERVICE_NAME]).await?;
 
         let verifier = TokenVerifier::new(&settings.jwt_issuer, &settings.jwt_audience);
+        let identity = IdentityServiceClient::new(channel(&settings.identity_url, "IDENTITY_URL")?);
+        let revoked = Arc::new(RevokedTokens::default());
         let auth = Arc::new(Authenticator::new(
             verifier,
-            IdentityServiceClient::new(channel(&settings.identity_url, "IDENTITY_URL")?),
+            revoked.clone(),
+            identity.clone(),
             settings.identity_timeout,
             settings.key_refresh_min_interval,
         ));
+        let revocations = RevocationFeed::new(revoked, identity, settings.identity_timeout);
         let evaluation = EvaluationClient::new(
             channel(&settings.evaluation_url, "EVALUATION_URL")?,
             ServiceCredential::new(settings.service_token.clone()),
@@ -86,6 +92,7 @@ impl Application {
             pool,
             interviews,
             auth,
+            revocations,
         })
     }
 
@@ -96,14 +103,21 @@ impl Application {
 
     /// Serves until `shutdown` resolves, then drains within the configured bound.
     pub async fn run_until_stopped(
-        self,
+        mut self,
         shutdown: impl Future<Output = ()> + Send,
     ) -> Result<(), StartError> {
         // Identity may still be starting: a failure here is retried on the first unknown kid.
         if !self.auth.refresh_keys(true).await {
             tracing::warn!("signing keys not loaded yet; will fetch on first request");
         }
+        // Likewise retried every poll (the failure is logged by the feed).
+        self.revocations.poll().await;
         let (stop_tx, stop_rx) = watch::channel(false);
+        let revocation_poller = tokio::spawn(revocations::run(
+            self.revocations,
+            self.settings.revocation_poll_interval,
+            stop_rx.clone(),
+        ));
         let worker = tokio::spawn(queue::run(
             self.interviews.clone(),
             QueueSettings {
@@ -142,6 +156,7 @@ impl Application {
             let _ = worker.await;
             let _ = sweeper.await;
             let _ = gauges.await;
+            let _ = revocation_poller.await;
         })
         .await;
         result.map_err(Into::into)

@@ -3,12 +3,16 @@
 //! Keys are fetched with `ListSigningKeys` (with a deadline), cached, and refetched when a
 //! token names an unknown `kid` — at most once per `min_refresh_interval`, one fetch at a
 //! time — so there is no identity call per request, and an identity outage leaves the
-//! cached keys working.
+//! cached keys working. A verified token is then checked against the revocations identity
+//! published (kept in memory by [`crate::revocations`]).
 
-use std::time::{Duration, Instant};
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use interview_coach_common::{
-    auth::{AuthError, TokenVerifier, UserId},
+    auth::{AuthError, TokenVerifier, UserId, Verified},
     observability,
 };
 use interview_coach_proto::identity::v1::{
@@ -18,9 +22,12 @@ use tokio::sync::Mutex;
 use tonic::{metadata::MetadataMap, transport::Channel};
 use tracing::Instrument;
 
+use crate::revocations::RevokedTokens;
+
 /// Authenticates end users.
 pub struct Authenticator {
     verifier: TokenVerifier,
+    revoked: Arc<RevokedTokens>,
     identity: IdentityServiceClient<Channel>,
     timeout: Duration,
     min_refresh_interval: Duration,
@@ -28,15 +35,18 @@ pub struct Authenticator {
 }
 
 impl Authenticator {
-    /// An authenticator that fetches keys from `identity`.
+    /// An authenticator that fetches keys from `identity` and refuses the tokens in
+    /// `revoked`.
     pub fn new(
         verifier: TokenVerifier,
+        revoked: Arc<RevokedTokens>,
         identity: IdentityServiceClient<Channel>,
         timeout: Duration,
         min_refresh_interval: Duration,
     ) -> Self {
         Self {
             verifier,
+            revoked,
             identity,
             timeout,
             min_refresh_interval,
@@ -90,16 +100,20 @@ impl Authenticator {
         }
     }
 
-    /// The caller of a request, or why not.
+    /// The caller of a request, or why not. A revoked token is refused like an invalid one.
     pub async fn authenticate(&self, metadata: &MetadataMap) -> Result<UserId, AuthError> {
-        match self.verifier.verify_metadata(metadata) {
-            Ok(verified) => Ok(verified.user_id),
+        let Verified { user_id, claims } = match self.verifier.verify_metadata(metadata) {
             Err(AuthError::UnknownKey(kid)) => {
                 tracing::debug!(%kid, "unknown signing key, refetching keys");
                 self.refresh_keys(false).await;
-                self.verifier.verify_metadata(metadata).map(|v| v.user_id)
+                self.verifier.verify_metadata(metadata)?
             }
-            Err(err) => Err(err),
+            verified => verified?,
+        };
+        if self.revoked.revokes(user_id.0, claims.iat) {
+            tracing::debug!(user_id = %user_id.0, "revoked access token refused");
+            return Err(AuthError::Invalid);
         }
+        Ok(user_id)
     }
 }

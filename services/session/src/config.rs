@@ -28,10 +28,13 @@ pub struct Settings {
     pub jwt_issuer: String,
     /// See `jwt_issuer`.
     pub jwt_audience: String,
-    /// `IDENTITY_TIMEOUT_MS`: deadline of the signing-key fetch (default 2000).
+    /// `IDENTITY_TIMEOUT_MS`: deadline of the signing-key and revocation fetches (default 2000).
     pub identity_timeout: Duration,
     /// `KEY_REFRESH_MIN_INTERVAL_MS`: unknown `kid`s refetch keys at most this often (default 5000).
     pub key_refresh_min_interval: Duration,
+    /// `REVOCATION_POLL_MS`: how often identity's token revocations are polled (default
+    /// 5000, 10..=3600000): about how long a revoked token may still be accepted.
+    pub revocation_poll_interval: Duration,
     /// `EVALUATION_GENERATE_TIMEOUT_MS`: deadline of GenerateQuestions (default 10000).
     pub generate_timeout: Duration,
     /// `EVALUATION_TIMEOUT_MS`: deadline of EvaluateAnswer and reads (default 10000).
@@ -72,6 +75,12 @@ impl Settings {
                 "KEY_REFRESH_MIN_INTERVAL_MS",
                 Duration::from_secs(5),
             )?,
+            revocation_poll_interval: Duration::from_millis(config::check_range(
+                "REVOCATION_POLL_MS",
+                config::parse_or("REVOCATION_POLL_MS", 5000u64)?,
+                10,
+                3_600_000,
+            )?),
             generate_timeout: config::millis_or(
                 "EVALUATION_GENERATE_TIMEOUT_MS",
                 Duration::from_secs(10),
@@ -127,6 +136,7 @@ impl Settings {
             jwt_audience: "interview-coach".to_owned(),
             identity_timeout: Duration::from_secs(2),
             key_refresh_min_interval: Duration::from_millis(200),
+            revocation_poll_interval: Duration::from_secs(5),
             generate_timeout: Duration::from_secs(5),
             evaluate_timeout: Duration::from_secs(5),
             submit_wait: Duration::from_secs(3),

@@ -18,6 +18,7 @@ mod question_data;
 mod queue;
 mod quota;
 mod repo;
+mod revocations;
 mod service;
 mod sweeper;
 mod views;
