@@ -13,8 +13,7 @@ use crate::{
     error::{Result, SessionError},
     evaluation_client::EvaluationClient,
     page_token::PageToken,
-    repo::{self, SessionRow},
-    views,
+    repo, views,
 };
 
 /// How often CompleteSession re-reads when answers arrive while it finishes.
@@ -80,14 +79,11 @@ impl Interviews {
         self.get(user_id, session_id).await
     }
 
-    /// The session with its questions, answers and evaluations.
+    /// The session with its questions, answers and evaluations: one query, and a call to
+    /// the evaluation service only when an answer has been evaluated.
     pub async fn get(&self, user_id: Uuid, session_id: Uuid) -> Result<pb::Session> {
-        let row = repo::get_session(&self.pool, user_id, session_id).await?;
-        self.detailed(&row).await
-    }
-
-    async fn detailed(&self, row: &SessionRow) -> Result<pb::Session> {
-        let questions = repo::questions_with_answers(&self.pool, row.id).await?;
+        let (row, questions) =
+            repo::session_with_questions(&self.pool, user_id, session_id).await?;
         let any_evaluated = questions
             .iter()
             .any(|q| q.evaluation_status.as_deref() == Some("evaluated"));
@@ -96,7 +92,7 @@ impl Interviews {
         } else {
             views::EvaluationsByAnswer::new()
         };
-        Ok(views::session(row, questions, &evaluations))
+        Ok(views::session(&row, questions, &evaluations))
     }
 
     /// A page of the user's sessions and the next page's token.
@@ -246,13 +242,9 @@ impl Interviews {
     }
 
     async fn ensure_open(&self, user_id: Option<Uuid>, session_id: Uuid) -> Result<()> {
-        let row = match user_id {
-            Some(user_id) => repo::get_session(&self.pool, user_id, session_id).await?,
-            None => repo::get_session_any_user(&self.pool, session_id).await?,
-        };
-        match row.status()? {
+        match repo::session_status(&self.pool, session_id, user_id).await? {
             SessionStatus::InProgress => Ok(()),
-            _ => Err(already_finished(&row.status)),
+            finished => Err(already_finished(finished.as_str())),
         }
     }
 }

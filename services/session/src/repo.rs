@@ -45,14 +45,6 @@ pub struct SessionRow {
     pub deadline: DateTime<Utc>,
 }
 
-impl SessionRow {
-    /// The parsed status (the CHECK constraint guarantees one of the three).
-    pub fn status(&self) -> Result<SessionStatus> {
-        SessionStatus::parse(&self.status)
-            .ok_or_else(|| SessionError::Internal(format!("unknown status {:?}", self.status)))
-    }
-}
-
 /// A question with its answer, if any.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct QuestionRow {
@@ -174,18 +166,6 @@ pub async fn insert_session(
     Ok(session_id)
 }
 
-/// The user's session, or NOT_FOUND (also when it is someone else's).
-pub async fn get_session(pool: &PgPool, user_id: Uuid, session_id: Uuid) -> Result<SessionRow> {
-    sqlx::query_as::<_, SessionRow>(&format!(
-        "SELECT {SESSION_COLUMNS} FROM interview_sessions s WHERE s.id = $1 AND s.user_id = $2"
-    ))
-    .bind(session_id)
-    .bind(user_id)
-    .fetch_optional(pool)
-    .await?
-    .ok_or(SessionError::NotFound("session"))
-}
-
 /// A session by id alone (the sweeper's view).
 pub async fn get_session_any_user(pool: &PgPool, session_id: Uuid) -> Result<SessionRow> {
     sqlx::query_as::<_, SessionRow>(&format!(
@@ -197,19 +177,123 @@ pub async fn get_session_any_user(pool: &PgPool, session_id: Uuid) -> Result<Ses
     .ok_or(SessionError::NotFound("session"))
 }
 
-/// The questions of a session in order, each with its answer.
-pub async fn questions_with_answers(pool: &PgPool, session_id: Uuid) -> Result<Vec<QuestionRow>> {
-    Ok(sqlx::query_as::<_, QuestionRow>(
-        "SELECT q.id, q.position, q.question_text, q.question_type, q.difficulty, q.question_data, \
-                a.id AS answer_id, a.answer_text, a.created_at AS answer_created_at, \
-                a.evaluation_status \
-         FROM interview_questions q \
-         LEFT JOIN interview_answers a ON a.question_id = q.id \
-         WHERE q.session_id = $1 ORDER BY q.position",
+/// The status of the session (of `user_id`'s sessions only, unless `None`: the sweeper),
+/// or NOT_FOUND.
+pub async fn session_status(
+    pool: &PgPool,
+    session_id: Uuid,
+    user_id: Option<Uuid>,
+) -> Result<SessionStatus> {
+    let status: String = sqlx::query_scalar(
+        "SELECT status FROM interview_sessions \
+         WHERE id = $1 AND ($2::uuid IS NULL OR user_id = $2)",
     )
     .bind(session_id)
+    .bind(user_id)
+    .fetch_optional(pool)
+    .await?
+    .ok_or(SessionError::NotFound("session"))?;
+    SessionStatus::parse(&status)
+        .ok_or_else(|| SessionError::Internal(format!("unknown status {status:?}")))
+}
+
+/// One row of [`session_with_questions`]: the session's columns and one question (if any)
+/// with its answer (if any).
+#[derive(sqlx::FromRow)]
+struct SessionQuestionRow {
+    id: Uuid,
+    #[sqlx(rename = "type")]
+    interview_type: String,
+    duration_minutes: i32,
+    difficulty: String,
+    status: String,
+    overall_score: Option<Decimal>,
+    created_at: DateTime<Utc>,
+    completed_at: Option<DateTime<Utc>>,
+    updated_at: DateTime<Utc>,
+    deadline: DateTime<Utc>,
+    question_id: Option<Uuid>,
+    position: Option<i32>,
+    question_text: Option<String>,
+    question_type: Option<String>,
+    question_difficulty: Option<String>,
+    question_data: Option<serde_json::Value>,
+    answer_id: Option<Uuid>,
+    answer_text: Option<String>,
+    answer_created_at: Option<DateTime<Utc>>,
+    evaluation_status: Option<String>,
+}
+
+/// The user's session (NOT_FOUND also when it is someone else's) with its questions in
+/// order, each with its answer: one query, one round trip. The counts are those of the
+/// rows (an answer's session is always its question's session).
+pub async fn session_with_questions(
+    pool: &PgPool,
+    user_id: Uuid,
+    session_id: Uuid,
+) -> Result<(SessionRow, Vec<QuestionRow>)> {
+    let rows = sqlx::query_as::<_, SessionQuestionRow>(
+        "SELECT s.id, s.type, s.duration_minutes, s.difficulty, s.status, s.overall_score, \
+                COALESCE(s.created_at, NOW()) AS created_at, s.completed_at, \
+                COALESCE(s.updated_at, NOW()) AS updated_at, \
+                COALESCE(s.created_at, NOW()) + make_interval(mins => s.duration_minutes) AS deadline, \
+                q.id AS question_id, q.position, q.question_text, q.question_type, \
+                q.difficulty AS question_difficulty, q.question_data, \
+                a.id AS answer_id, a.answer_text, a.created_at AS answer_created_at, \
+                a.evaluation_status \
+         FROM interview_sessions s \
+         LEFT JOIN interview_questions q ON q.session_id = s.id \
+         LEFT JOIN interview_answers a ON a.question_id = q.id \
+         WHERE s.id = $1 AND s.user_id = $2 \
+         ORDER BY q.position",
+    )
+    .bind(session_id)
+    .bind(user_id)
     .fetch_all(pool)
-    .await?)
+    .await?;
+    let first = rows.first().ok_or(SessionError::NotFound("session"))?;
+    let mut session = SessionRow {
+        id: first.id,
+        interview_type: first.interview_type.clone(),
+        duration_minutes: first.duration_minutes,
+        difficulty: first.difficulty.clone(),
+        status: first.status.clone(),
+        overall_score: first.overall_score,
+        created_at: first.created_at,
+        completed_at: first.completed_at,
+        updated_at: first.updated_at,
+        question_count: 0,
+        answered_count: 0,
+        deadline: first.deadline,
+    };
+    let mut questions = Vec::with_capacity(rows.len());
+    for row in rows {
+        // Without a question the LEFT JOIN gave one row of NULLs.
+        let (Some(id), Some(position), Some(question_text), Some(question_type), Some(difficulty)) = (
+            row.question_id,
+            row.position,
+            row.question_text,
+            row.question_type,
+            row.question_difficulty,
+        ) else {
+            continue;
+        };
+        session.answered_count += i64::from(row.answer_id.is_some());
+        questions.push(QuestionRow {
+            id,
+            position,
+            question_text,
+            question_type,
+            difficulty,
+            question_data: row.question_data,
+            answer_id: row.answer_id,
+            answer_text: row.answer_text,
+            answer_created_at: row.answer_created_at,
+            evaluation_status: row.evaluation_status,
+        });
+    }
+    session.question_count = questions.len() as i64;
+    Ok((session, questions))
 }
 
 /// A page of the user's sessions, newest first.
@@ -238,58 +322,55 @@ pub async fn list_sessions(
     .await?)
 }
 
+/// What [`insert_answer`]'s statement saw and did.
+#[derive(sqlx::FromRow)]
+struct AnswerInsert {
+    status: String,
+    before_deadline: bool,
+    question_text: Option<String>,
+    question_type: Option<String>,
+    difficulty: Option<String>,
+    question_data: Option<serde_json::Value>,
+    answer_id: Option<Uuid>,
+    created_at: Option<DateTime<Utc>>,
+}
+
 /// Stores an answer after checking, under a share lock on the session row (so it cannot
 /// race CompleteSession), that the session is the user's, in progress and before its
-/// deadline, and that the question belongs to it. The answer is held back from the queue
-/// worker for `hold` while the caller tries to evaluate it inline.
+/// deadline, and that the question belongs to it: one statement (its own transaction), one
+/// round trip. The answer is held back from the queue worker for `hold` while the caller
+/// tries to evaluate it inline.
 pub async fn insert_answer(
     pool: &PgPool,
     user_id: Uuid,
     answer: &NewAnswer,
     hold: Duration,
 ) -> Result<(PendingAnswer, DateTime<Utc>)> {
-    let mut tx = pool.begin().await?;
-    let session: Option<(String, bool)> = sqlx::query_as(
-        "SELECT status, COALESCE(created_at, NOW()) + make_interval(mins => duration_minutes) > NOW() \
-         FROM interview_sessions WHERE id = $1 AND user_id = $2 FOR SHARE",
+    let outcome: Option<AnswerInsert> = sqlx::query_as(
+        "WITH s AS ( \
+             SELECT status, \
+                    COALESCE(created_at, NOW()) + make_interval(mins => duration_minutes) > NOW() \
+                        AS before_deadline \
+             FROM interview_sessions WHERE id = $1 AND user_id = $2 FOR SHARE), \
+         q AS ( \
+             SELECT question_text, question_type, difficulty, question_data \
+             FROM interview_questions WHERE id = $3 AND session_id = $1), \
+         inserted AS ( \
+             INSERT INTO interview_answers \
+                 (session_id, question_id, answer_text, evaluation_attempts, next_evaluation_at) \
+             SELECT $1, $3, $4, 1, NOW() + make_interval(secs => $5) FROM s, q \
+             WHERE s.status = 'in_progress' AND s.before_deadline \
+             RETURNING id, COALESCE(created_at, NOW()) AS created_at) \
+         SELECT s.status, s.before_deadline, q.question_text, q.question_type, q.difficulty, \
+                q.question_data, inserted.id AS answer_id, inserted.created_at \
+         FROM s LEFT JOIN q ON TRUE LEFT JOIN inserted ON TRUE",
     )
     .bind(answer.session_id)
     .bind(user_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let (status, before_deadline) = session.ok_or(SessionError::NotFound("session"))?;
-    if status != SessionStatus::InProgress.as_str() {
-        return Err(SessionError::FailedPrecondition(format!(
-            "the session is {}; answers are closed",
-            status.replace('_', " ")
-        )));
-    }
-    if !before_deadline {
-        return Err(SessionError::FailedPrecondition(
-            "the session's time is up; answers are closed".into(),
-        ));
-    }
-    let question: Option<(String, String, String, Option<serde_json::Value>)> = sqlx::query_as(
-        "SELECT question_text, question_type, difficulty, question_data \
-         FROM interview_questions WHERE id = $1 AND session_id = $2",
-    )
-    .bind(answer.question_id)
-    .bind(answer.session_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let (question_text, question_type, difficulty, question_data) =
-        question.ok_or(SessionError::NotFound("question"))?;
-    let (answer_id, created_at): (Uuid, DateTime<Utc>) = sqlx::query_as(
-        "INSERT INTO interview_answers \
-             (session_id, question_id, answer_text, evaluation_attempts, next_evaluation_at) \
-         VALUES ($1, $2, $3, 1, NOW() + make_interval(secs => $4)) \
-         RETURNING id, COALESCE(created_at, NOW())",
-    )
-    .bind(answer.session_id)
     .bind(answer.question_id)
     .bind(answer.text.as_str())
     .bind(hold.as_secs_f64())
-    .fetch_one(&mut *tx)
+    .fetch_optional(pool)
     .await
     .map_err(|err| {
         if db::unique_violation(&err).is_some() {
@@ -298,7 +379,30 @@ pub async fn insert_answer(
             err.into()
         }
     })?;
-    tx.commit().await?;
+    let outcome = outcome.ok_or(SessionError::NotFound("session"))?;
+    if outcome.status != SessionStatus::InProgress.as_str() {
+        return Err(SessionError::FailedPrecondition(format!(
+            "the session is {}; answers are closed",
+            outcome.status.replace('_', " ")
+        )));
+    }
+    if !outcome.before_deadline {
+        return Err(SessionError::FailedPrecondition(
+            "the session's time is up; answers are closed".into(),
+        ));
+    }
+    let (Some(question_text), Some(question_type), Some(difficulty)) = (
+        outcome.question_text,
+        outcome.question_type,
+        outcome.difficulty,
+    ) else {
+        return Err(SessionError::NotFound("question"));
+    };
+    let (Some(answer_id), Some(created_at)) = (outcome.answer_id, outcome.created_at) else {
+        return Err(SessionError::Internal(
+            "the answer passed every check but was not inserted".into(),
+        ));
+    };
     Ok((
         PendingAnswer {
             answer_id,
@@ -308,7 +412,7 @@ pub async fn insert_answer(
             question_text,
             question_type,
             difficulty,
-            question_data,
+            question_data: outcome.question_data,
             evaluation_attempts: 1,
         },
         created_at,
