@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
-use sqlx::{PgPool, types::Json};
+use sqlx::{PgPool, Postgres, types::Json};
 use uuid::Uuid;
 
 use crate::{error::EvaluationError, page_token::Cursor, provenance::Provenance, score::Score};
@@ -161,6 +161,11 @@ pub async fn insert_once(
 }
 
 /// Up to `limit` evaluations of `session_ids` after `after`, by (created_at, id).
+///
+/// One session (every GetSession of the session service) has its own statement: Postgres
+/// caches a generic plan for `session_id = $1` after a few calls, whereas `= ANY($1)` is
+/// planned again on every call (its generic plan assumes ten array elements and always
+/// looks costlier than a custom one).
 pub async fn list(
     pool: &PgPool,
     session_ids: &[Uuid],
@@ -168,29 +173,42 @@ pub async fn list(
     limit: usize,
 ) -> Result<Vec<Evaluation>, EvaluationError> {
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let rows = match after {
-        None => {
-            sqlx::query_as::<_, Row>(&format!(
-                "SELECT {COLUMNS} FROM answer_evaluations WHERE session_id = ANY($1) \
-                 ORDER BY created_at, id LIMIT $2"
-            ))
-            .bind(session_ids)
-            .bind(limit)
-            .fetch_all(pool)
-            .await?
-        }
-        Some(cursor) => {
-            sqlx::query_as::<_, Row>(&format!(
-                "SELECT {COLUMNS} FROM answer_evaluations WHERE session_id = ANY($1) \
-                 AND (created_at, id) > ($2, $3) ORDER BY created_at, id LIMIT $4"
-            ))
-            .bind(session_ids)
-            .bind(cursor.created_at)
-            .bind(cursor.id)
-            .bind(limit)
-            .fetch_all(pool)
-            .await?
-        }
+    let sessions = match session_ids {
+        [_] => "session_id = $1",
+        _ => "session_id = ANY($1)",
+    };
+    let sql = match after {
+        None => format!(
+            "SELECT {COLUMNS} FROM answer_evaluations WHERE {sessions} \
+             ORDER BY created_at, id LIMIT $2"
+        ),
+        Some(_) => format!(
+            "SELECT {COLUMNS} FROM answer_evaluations WHERE {sessions} \
+             AND (created_at, id) > ($2, $3) ORDER BY created_at, id LIMIT $4"
+        ),
+    };
+    let rows = match session_ids {
+        [one] => page(pool, &sql, *one, after, limit).await?,
+        many => page(pool, &sql, many, after, limit).await?,
     };
     rows.into_iter().map(Evaluation::try_from).collect()
+}
+
+/// Runs [`list`]'s `sql` with `$1` bound to `ids`.
+async fn page<'q, T>(
+    pool: &PgPool,
+    sql: &'q str,
+    ids: T,
+    after: Option<Cursor>,
+    limit: i64,
+) -> Result<Vec<Row>, sqlx::Error>
+where
+    T: 'q + Send + sqlx::Encode<'q, Postgres> + sqlx::Type<Postgres>,
+{
+    let query = sqlx::query_as::<_, Row>(sql).bind(ids);
+    let query = match after {
+        None => query,
+        Some(cursor) => query.bind(cursor.created_at).bind(cursor.id),
+    };
+    query.bind(limit).fetch_all(pool).await
 }
