@@ -11,6 +11,9 @@ pub enum Mix {
     /// Loop: create a session, submit every answer, get the session, complete it, get
     /// progress, signed in since registration (`--relogin`: log in at every loop's start).
     Journey,
+    /// Loop: create a session of 10 questions and answer them all (SubmitAnswer with its
+    /// evaluation, CreateSession amortised over ten answers).
+    Submit,
     /// Read one answered session over and over (GetSession).
     GetSession,
     /// Log in over and over (bcrypt-bound).
@@ -25,6 +28,7 @@ impl Mix {
     pub fn name(self) -> &'static str {
         match self {
             Self::Journey => "journey",
+            Self::Submit => "submit",
             Self::GetSession => "get-session",
             Self::Login => "login",
             Self::Mixed => "mixed",

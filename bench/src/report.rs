@@ -218,6 +218,10 @@ impl ScenarioReport {
     fn cpu_cost(&self, cores: usize) -> Option<CpuCost> {
         let (rpc, per) = match self.mix {
             Mix::Journey => ("SubmitAnswer", "answer (whole journey ÷ answers)"),
+            Mix::Submit => (
+                "SubmitAnswer",
+                "answer (with its evaluation and 1/10 CreateSession)",
+            ),
             Mix::GetSession => ("GetSession", "GetSession"),
             Mix::Login => ("Login", "Login"),
             Mix::Mixed => return None,
@@ -321,6 +325,10 @@ impl ScenarioReport {
                 bars.extend(self.rate_bar("GetSession", 4000.0));
                 bars.extend(self.latency_bar("GetSession"));
             }
+            Mix::Submit => {
+                bars.extend(self.rate_bar("SubmitAnswer", 1500.0));
+                bars.extend(self.latency_bar("SubmitAnswer"));
+            }
             Mix::Journey => {
                 bars.extend(self.rate_bar("SubmitAnswer", 1500.0));
                 bars.extend(self.latency_bar("SubmitAnswer"));
@@ -331,7 +339,7 @@ impl ScenarioReport {
                 });
             }
         }
-        if matches!(self.mix, Mix::Journey | Mix::GetSession) {
+        if matches!(self.mix, Mix::Journey | Mix::Submit | Mix::GetSession) {
             for process in &self.usage.processes {
                 if let Some(mib) = process.rss_max_mib
                     && SERVICES.contains(&process.name.as_str())

@@ -98,7 +98,7 @@ async fn measure_limits(options: &Options) -> Result<Limits> {
     }
     let database = mixes
         .iter()
-        .any(|m| matches!(m, Mix::Journey | Mix::GetSession));
+        .any(|m| matches!(m, Mix::Journey | Mix::Submit | Mix::GetSession));
     match (&options.database_url, wanted(database)) {
         (Some(url), true) => {
             let (insert, select) =
@@ -126,6 +126,17 @@ impl Run {
         };
         let recorder = match mix {
             Mix::Journey => self.journeys(window).await,
+            Mix::Submit => {
+                swarm(users, window, |index, recorder| {
+                    users::submit_answers(
+                        recorder,
+                        self.session.session(index),
+                        self.accounts[index].clone(),
+                        index,
+                    )
+                })
+                .await
+            }
             Mix::GetSession => self.readers(window, 0).await?,
             Mix::Login => self.logins(window, 0, users).await,
             Mix::Mixed => {
