@@ -56,7 +56,7 @@ expect_listed "$ADDR" "$SERVICE"
 
 described="$(grpcurl -plaintext "$ADDR" describe "$SERVICE")" || fail "describe failed"
 for rpc in Register Login RefreshToken Logout GetCurrentUser UpdateCurrentUser ChangePassword \
-  DeleteCurrentUser ListSigningKeys; do
+  DeleteCurrentUser ListSigningKeys ListTokenRevocations; do
   grep -q "rpc $rpc " <<<"$described" || fail "describe lacks rpc $rpc"
 done
 grpcurl -plaintext "$ADDR" describe interview_coach.identity.v1.RegisterRequest |
@@ -90,6 +90,14 @@ assert keys[0]["publicKeyPem"].startswith("-----BEGIN PUBLIC KEY-----"), keys
 assert d["issuer"] == "interview-coach-identity" and d["audience"] == "interview-coach", d
 ' <<<"$keys" || fail "ListSigningKeys: $keys"
 echo "ok   ListSigningKeys"
+
+revocations="$(icall ListTokenRevocations '{}')"
+python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert "asOf" in d and not d.get("revocations"), d
+' <<<"$revocations" || fail "ListTokenRevocations: $revocations"
+echo "ok   ListTokenRevocations"
 
 icall RefreshToken "{\"refreshToken\": \"$REFRESH_TOKEN\"}" >/dev/null
 echo "ok   RefreshToken"

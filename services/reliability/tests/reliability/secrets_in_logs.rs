@@ -209,9 +209,10 @@ async fn a_journey_with_debug_logging_leaks_no_password_token_or_key(pool: sqlx:
         })
         .await
         .unwrap();
+    // The access token of before the change is revoked: delete with the new one.
     id_client
-        .delete_current_user(authed(
-            &user,
+        .delete_current_user(with_token(
+            &changed.tokens.as_ref().unwrap().access_token,
             id_pb::DeleteCurrentUserRequest {
                 password: new_password.clone(),
             },
