@@ -208,6 +208,11 @@ pub async fn run(mut feed: RevocationFeed, interval: Duration, mut stop: watch::
 
 #[cfg(test)]
 mod tests {
+    use std::{
+        io,
+        sync::{Arc, Mutex},
+    };
+
     use super::*;
 
     const NOW: i64 = 1_800_000_000;
@@ -247,5 +252,68 @@ mod tests {
         assert!(revoked.revokes(deleted, NOW));
         assert_eq!(revoked.forget_expired(NOW + RETENTION_SECS), 1);
         assert_eq!(revoked.len(), 0);
+    }
+
+    /// Log output kept in memory.
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl io::Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn an_outage_keeps_the_revocations_and_is_logged_once() {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let _guard = tracing::subscriber::set_default(
+            tracing_subscriber::fmt()
+                .with_writer(move || writer.clone())
+                .with_max_level(tracing::Level::DEBUG)
+                .with_ansi(false)
+                .finish(),
+        );
+        // A port nothing listens on.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let channel = tonic::transport::Endpoint::from_shared(format!("http://127.0.0.1:{port}"))
+            .unwrap()
+            .connect_lazy();
+        let revoked = Arc::new(RevokedTokens::default());
+        let user = Uuid::new_v4();
+        let now = Utc::now().timestamp();
+        revoked.record(user, EVERY_TOKEN, now);
+        let mut feed = RevocationFeed::new(
+            revoked.clone(),
+            IdentityServiceClient::new(channel),
+            Duration::from_millis(500),
+        );
+
+        for _ in 0..3 {
+            assert!(!feed.poll().await, "nothing answers");
+        }
+        assert!(revoked.revokes(user, now), "the known revocation is kept");
+        assert_eq!(feed.since, None, "the next poll still reads everything");
+        let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+        let warnings = log
+            .lines()
+            .filter(|line| line.contains("WARN") && line.contains("cannot fetch token revocations"))
+            .count();
+        assert_eq!(warnings, 1, "{log}");
+        assert_eq!(
+            log.matches("token revocation feed still unreachable")
+                .count(),
+            2,
+            "{log}"
+        );
     }
 }
