@@ -75,10 +75,10 @@ impl Tokens {
     /// When every access token issued up to `at` has expired, counting the leeway verifiers
     /// allow on `exp`: how long a revocation made at `at` matters.
     pub fn access_tokens_expired_after(&self, at: DateTime<Utc>) -> DateTime<Utc> {
-        let leeway = TimeDelta::seconds(i64::try_from(LEEWAY_SECS).unwrap_or(i64::MAX));
-        self.access
-            .ttl()
-            .checked_add(&leeway)
+        i64::try_from(LEEWAY_SECS)
+            .ok()
+            .and_then(TimeDelta::try_seconds)
+            .and_then(|leeway| self.access.ttl().checked_add(&leeway))
             .and_then(|lifetime| at.checked_add_signed(lifetime))
             .unwrap_or(DateTime::<Utc>::MAX_UTC)
     }
