@@ -73,7 +73,7 @@ session_pid=${pids[-1]}
 echo "stack up on database $db: identity :$identity_port, evaluation :$evaluation_port, session :$session_port" >&2
 
 if [ $# -eq 0 ]; then
-  set -- --mix login,mixed,get-session,journey --users 32 --login-users 8 --read-rate 300 \
+  set -- --mix login,mixed,submit,get-session,journey --users 32 --login-users 8 --read-rate 300 \
     --duration 15s --warmup 3s
 fi
 "$bin/loadgen" \
