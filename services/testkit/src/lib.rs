@@ -20,6 +20,9 @@ use tonic_types::StatusExt;
 pub const SERVICE_TOKEN: &str = "test-only-service-token";
 pub const PASSWORD: &str = "correct horse battery staple";
 
+/// Resolves when a test service must shut down.
+type StopSignal = std::pin::Pin<Box<dyn Future<Output = ()> + Send>>;
+
 /// One running service.
 pub struct Running {
     pub port: u16,
@@ -28,17 +31,23 @@ pub struct Running {
 }
 
 impl Running {
-    fn spawn<F>(port: u16, run: impl FnOnce(oneshot::Receiver<()>) -> F) -> Self
+    /// Runs `run(shutdown)` in a task and waits until the service on `port` is SERVING;
+    /// `shutdown` resolves when [`Running::stop`] is called or the handle is dropped.
+    async fn start<F>(port: u16, run: impl FnOnce(StopSignal) -> F) -> Self
     where
         F: Future<Output = ()> + Send + 'static,
     {
-        let (stop, stopped) = oneshot::channel();
-        let handle = tokio::spawn(run(stopped));
-        Self {
+        let (stop, stopped) = oneshot::channel::<()>();
+        let handle = tokio::spawn(run(Box::pin(async move {
+            let _ = stopped.await;
+        })));
+        let running = Self {
             port,
             stop: Some(stop),
             handle: Some(handle),
-        }
+        };
+        running.wait_serving().await;
+        running
     }
 
     pub fn url(&self) -> String {
@@ -112,15 +121,10 @@ pub async fn start_identity(pool: &PgPool, port: u16, key_pem: &str) -> Running 
     let app = identity_service::Application::build_with_pool(settings, pool.clone())
         .await
         .expect("identity builds");
-    let running = Running::spawn(app.port(), |stopped| async move {
-        let _ = app
-            .run_until_stopped(async {
-                let _ = stopped.await;
-            })
-            .await;
-    });
-    running.wait_serving().await;
-    running
+    Running::start(app.port(), |stop| async move {
+        let _ = app.run_until_stopped(stop).await;
+    })
+    .await
 }
 
 /// Starts evaluation on `port` (0 = any).
@@ -130,15 +134,10 @@ pub async fn start_evaluation(pool: &PgPool, port: u16) -> Running {
     let app = evaluation_service::Application::build_with_pool(settings, pool.clone())
         .await
         .expect("evaluation builds");
-    let running = Running::spawn(app.port(), |stopped| async move {
-        let _ = app
-            .run_until_stopped(async {
-                let _ = stopped.await;
-            })
-            .await;
-    });
-    running.wait_serving().await;
-    running
+    Running::start(app.port(), |stop| async move {
+        let _ = app.run_until_stopped(stop).await;
+    })
+    .await
 }
 
 /// Starts session with `settings`.
@@ -146,15 +145,10 @@ pub async fn start_session(pool: &PgPool, settings: session_service::Settings) -
     let app = session_service::Application::build_with_pool(settings, pool.clone())
         .await
         .expect("session builds");
-    let running = Running::spawn(app.port(), |stopped| async move {
-        let _ = app
-            .run_until_stopped(async {
-                let _ = stopped.await;
-            })
-            .await;
-    });
-    running.wait_serving().await;
-    running
+    Running::start(app.port(), |stop| async move {
+        let _ = app.run_until_stopped(stop).await;
+    })
+    .await
 }
 
 /// A registered user.
