@@ -140,11 +140,38 @@ async fn every_seed_index_and_cascading_foreign_key_exists(pool: PgPool) {
         "idx_evaluations_question_id",
         "idx_evaluations_answer_id",
         "idx_evaluations_session_question",
-        // Additions: the one-to-one relations.
-        "uq_answers_question_id",
-        "uq_evaluations_answer_id",
     ] {
         assert!(indexes.iter().any(|i| i == name), "missing index {name}");
+    }
+    // The one-to-one relations: the seed's index on each key is unique, and the only index
+    // on that column (20260101000008).
+    for (table, column, name) in [
+        (
+            "interview_answers",
+            "question_id",
+            "idx_answers_question_id",
+        ),
+        (
+            "answer_evaluations",
+            "answer_id",
+            "idx_evaluations_answer_id",
+        ),
+    ] {
+        let on_column: Vec<(String, String)> = sqlx::query_as(
+            "SELECT indexname::text, indexdef FROM pg_indexes \
+             WHERE schemaname = 'public' AND tablename = $1 AND indexdef LIKE '%(' || $2 || ')'",
+        )
+        .bind(table)
+        .bind(column)
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        assert_eq!(on_column.len(), 1, "{table}.{column}: {on_column:?}");
+        assert_eq!(on_column[0].0, name);
+        assert!(
+            on_column[0].1.starts_with("CREATE UNIQUE INDEX"),
+            "{on_column:?}"
+        );
     }
     let composite: String = sqlx::query_scalar(
         "SELECT indexdef FROM pg_indexes WHERE indexname = 'idx_answers_session_question'",

@@ -1,5 +1,5 @@
 //! The `answer_evaluations` table (owned by this service): one evaluation per answer,
-//! enforced by the unique index `uq_evaluations_answer_id`.
+//! enforced by the unique index `idx_evaluations_answer_id`.
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
