@@ -16,6 +16,7 @@ use tonic::{service::Routes, transport::Endpoint};
 use crate::{
     auth::Authenticator,
     config::Settings,
+    evaluation_cache::EvaluationCache,
     evaluation_client::EvaluationClient,
     gauges,
     interview::Interviews,
@@ -79,6 +80,7 @@ impl Application {
             ServiceCredential::new(settings.service_token.clone()),
             settings.generate_timeout,
             settings.evaluate_timeout,
+            EvaluationCache::new(settings.evaluation_cache_bytes),
         );
         let interviews = Interviews::new(
             pool.clone(),

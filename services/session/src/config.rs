@@ -57,6 +57,10 @@ pub struct Settings {
     /// `SESSION_CREATE_QUOTA_PER_HOUR` (default 30) and `ANSWER_QUOTA_PER_HOUR` (default
     /// 300): per-user limits over the last hour, counted in the database; 0 turns one off.
     pub quotas: QuotaSettings,
+    /// `EVALUATION_CACHE_MIB`: memory for the evaluations this replica keeps, so that
+    /// reading an evaluated session needs no evaluation-service call (default 8, 0..=1024;
+    /// 0 turns it off). Evaluations never change once stored.
+    pub evaluation_cache_bytes: u64,
 }
 
 impl Settings {
@@ -120,6 +124,12 @@ impl Settings {
                     1_000_000,
                 )?,
             },
+            evaluation_cache_bytes: config::check_range(
+                "EVALUATION_CACHE_MIB",
+                config::parse_or("EVALUATION_CACHE_MIB", 8u64)?,
+                0,
+                1024,
+            )? << 20,
         })
     }
 
@@ -147,6 +157,7 @@ impl Settings {
             session_grace: Duration::from_secs(300),
             recent_sessions_excluded: 5,
             quotas: QuotaSettings::disabled(),
+            evaluation_cache_bytes: 8 << 20,
         }
     }
 }

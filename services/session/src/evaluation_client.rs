@@ -1,7 +1,8 @@
 //! The evaluation service as the session service calls it: the service credential on every
-//! call, a deadline on every call, and a retry only where repeating is harmless.
+//! call, a deadline on every call, a retry only where repeating is harmless, and the
+//! evaluations it returned kept in a cache (they never change).
 
-use std::{future::Future, time::Duration};
+use std::{future::Future, sync::Arc, time::Duration};
 
 use interview_coach_common::{
     domain::{Difficulty, InterviewType},
@@ -15,7 +16,11 @@ use tonic::{Code, Request, Status, transport::Channel};
 use tracing::{Instrument, Span};
 use uuid::Uuid;
 
-use crate::error::{Result, SessionError};
+use crate::{
+    error::{Result, SessionError},
+    evaluation_cache::EvaluationCache,
+    views::EvaluationsByAnswer,
+};
 
 /// Most session ids one ListEvaluations call takes.
 const SESSIONS_PER_CALL: usize = 100;
@@ -33,6 +38,7 @@ pub struct EvaluationClient {
     credential: ServiceCredential,
     generate_timeout: Duration,
     evaluate_timeout: Duration,
+    cache: EvaluationCache,
 }
 
 impl EvaluationClient {
@@ -42,12 +48,14 @@ impl EvaluationClient {
         credential: ServiceCredential,
         generate_timeout: Duration,
         evaluate_timeout: Duration,
+        cache: EvaluationCache,
     ) -> Self {
         Self {
             inner: EvaluationServiceClient::new(channel),
             credential,
             generate_timeout,
             evaluate_timeout,
+            cache,
         }
     }
 
@@ -134,9 +142,43 @@ impl EvaluationClient {
         let request = self.request(message, timeout, &span)?;
         let response =
             Self::deadline(span, timeout, self.inner.clone().evaluate_answer(request)).await?;
-        response
-            .evaluation
-            .ok_or_else(|| SessionError::Internal("EvaluateAnswer returned no evaluation".into()))
+        let evaluation = response.evaluation.ok_or_else(|| {
+            SessionError::Internal("EvaluateAnswer returned no evaluation".into())
+        })?;
+        self.cache.insert(Arc::new(evaluation.clone()));
+        Ok(evaluation)
+    }
+
+    /// The evaluations of `answers` (id, marked evaluated) of session `session_id`: from the
+    /// cache, or one ListEvaluations of the session when an answer marked evaluated is not
+    /// cached. An answer still marked pending shows its evaluation only if one is known.
+    pub async fn evaluations_of(
+        &self,
+        session_id: Uuid,
+        answers: &[(Uuid, bool)],
+    ) -> Result<EvaluationsByAnswer> {
+        let mut found = EvaluationsByAnswer::with_capacity(answers.len());
+        let mut missing = false;
+        for (answer_id, evaluated) in answers {
+            match self.cache.get(answer_id) {
+                Some(evaluation) => {
+                    found.insert(*answer_id, evaluation);
+                }
+                None => missing |= *evaluated,
+            }
+        }
+        if !missing {
+            return Ok(found);
+        }
+        metrics::counter!("evaluation_cache_misses_total").increment(1);
+        for evaluation in self.list_for_sessions(&[session_id]).await? {
+            let evaluation = Arc::new(evaluation);
+            self.cache.insert(evaluation.clone());
+            if let Ok(answer_id) = Uuid::parse_str(&evaluation.answer_id) {
+                found.insert(answer_id, evaluation);
+            }
+        }
+        Ok(found)
     }
 
     /// Every evaluation of `session_ids`, in batches of 100 sessions and pages of 1,000.

@@ -80,18 +80,18 @@ impl Interviews {
     }
 
     /// The session with its questions, answers and evaluations: one query, and a call to
-    /// the evaluation service only when an answer has been evaluated.
+    /// the evaluation service only when an evaluated answer's evaluation is not cached.
     pub async fn get(&self, user_id: Uuid, session_id: Uuid) -> Result<pb::Session> {
         let (row, questions) =
             repo::session_with_questions(&self.pool, user_id, session_id).await?;
-        let any_evaluated = questions
+        let answers: Vec<(Uuid, bool)> = questions
             .iter()
-            .any(|q| q.evaluation_status.as_deref() == Some("evaluated"));
-        let evaluations = if any_evaluated {
-            views::by_answer(self.evaluation.list_for_sessions(&[row.id]).await?)
-        } else {
-            views::EvaluationsByAnswer::new()
-        };
+            .filter_map(|q| {
+                let evaluated = q.evaluation_status.as_deref() == Some("evaluated");
+                q.answer_id.map(|id| (id, evaluated))
+            })
+            .collect();
+        let evaluations = self.evaluation.evaluations_of(row.id, &answers).await?;
         Ok(views::session(&row, questions, &evaluations))
     }
 

@@ -9,6 +9,7 @@ mod auth;
 mod config;
 mod domain;
 mod error;
+mod evaluation_cache;
 mod evaluation_client;
 mod gauges;
 mod interview;

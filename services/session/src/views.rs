@@ -1,6 +1,6 @@
 //! Stored rows and evaluations turned into the session contract's messages.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use chrono::{TimeDelta, Utc};
 use interview_coach_common::{
@@ -18,13 +18,17 @@ use crate::{
 };
 
 /// Evaluations of a session by answer id.
-pub type EvaluationsByAnswer = HashMap<Uuid, eval_pb::Evaluation>;
+pub type EvaluationsByAnswer = HashMap<Uuid, Arc<eval_pb::Evaluation>>;
 
 /// Indexes evaluations by their answer.
 pub fn by_answer(evaluations: Vec<eval_pb::Evaluation>) -> EvaluationsByAnswer {
     evaluations
         .into_iter()
-        .filter_map(|e| Uuid::parse_str(&e.answer_id).ok().map(|id| (id, e)))
+        .filter_map(|e| {
+            Uuid::parse_str(&e.answer_id)
+                .ok()
+                .map(|id| (id, Arc::new(e)))
+        })
         .collect()
 }
 
@@ -60,7 +64,7 @@ fn question(row: QuestionRow, evaluations: &EvaluationsByAnswer) -> pb::Question
     let evaluation = row
         .answer_id
         .and_then(|id| evaluations.get(&id))
-        .map(evaluation);
+        .map(|e| evaluation(e));
     let state = match (&answer, &evaluation) {
         (None, _) => pb::EvaluationState::NotAnswered,
         (Some(_), Some(_)) => pb::EvaluationState::Evaluated,

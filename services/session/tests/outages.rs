@@ -5,10 +5,12 @@ use std::time::Duration;
 
 use interview_coach_proto::{
     common::v1::{Difficulty, InterviewType},
-    session::v1::{self as pb, EvaluationState},
+    session::v1::{self as pb, EvaluationState, session_service_client::SessionServiceClient},
 };
-use interview_coach_testkit::{Stack, answer_for, assert_status, authed, eventually};
-use tonic::Code;
+use interview_coach_testkit::{
+    SERVICE_TOKEN, Stack, User, answer_for, assert_status, authed, eventually, start_session,
+};
+use tonic::{Code, transport::Channel};
 
 async fn count(pool: &sqlx::PgPool, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
@@ -345,4 +347,85 @@ async fn deleting_a_user_removes_their_data_across_all_three_services(pool: sqlx
         .await
         .unwrap_err();
     assert_status(&err, Code::Unauthenticated, &[]);
+}
+
+/// GetSession of one session through `client`.
+async fn read_session(
+    client: &mut SessionServiceClient<Channel>,
+    user: &User,
+    session_id: &str,
+) -> Result<pb::Session, tonic::Status> {
+    client
+        .get_session(authed(
+            user,
+            pb::GetSessionRequest {
+                session_id: session_id.to_owned(),
+            },
+        ))
+        .await
+        .map(|r| r.into_inner().session.expect("session"))
+}
+
+#[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
+async fn evaluated_sessions_read_from_the_evaluation_cache_while_evaluation_is_down(
+    pool: sqlx::PgPool,
+) {
+    let mut stack = Stack::start(pool.clone()).await;
+    let user = stack.user("cached-evaluations").await;
+    let session = stack
+        .create_session(&user, InterviewType::Technical, 30)
+        .await;
+    let question = &session.questions[0];
+    let mut client = stack.session_client().await;
+    let submitted = client
+        .submit_answer(authed(
+            &user,
+            pb::SubmitAnswerRequest {
+                session_id: session.id.clone(),
+                question_id: question.id.clone(),
+                answer_text: answer_for(question),
+            },
+        ))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(submitted.evaluation_state(), EvaluationState::Evaluated);
+    let evaluation = submitted.evaluation.expect("evaluated inline");
+
+    // A second replica with an empty cache, and one with the cache off.
+    let settings = |cache_bytes| {
+        let mut s = session_service::Settings::for_tests(
+            stack.identity.url(),
+            stack.evaluation.url(),
+            SERVICE_TOKEN,
+        );
+        s.database.migrate = false;
+        s.evaluation_cache_bytes = cache_bytes;
+        s
+    };
+    let cold = start_session(&pool, settings(1 << 20)).await;
+    let uncached = start_session(&pool, settings(0)).await;
+    let mut cold_client = SessionServiceClient::connect(cold.url()).await.unwrap();
+    let mut uncached_client = SessionServiceClient::connect(uncached.url()).await.unwrap();
+    // The cold replica fetches the evaluation from the evaluation service (and keeps it).
+    let fetched = read_session(&mut cold_client, &user, &session.id)
+        .await
+        .unwrap();
+    assert_eq!(fetched.questions[0].evaluation.as_ref(), Some(&evaluation));
+
+    stack.evaluation.stop().await;
+    for client in [&mut client, &mut cold_client] {
+        let view = read_session(client, &user, &session.id).await.unwrap();
+        assert_eq!(
+            view.questions[0].evaluation_state(),
+            EvaluationState::Evaluated
+        );
+        assert_eq!(view.questions[0].evaluation.as_ref(), Some(&evaluation));
+        assert!(view.questions[1].evaluation.is_none());
+    }
+    // Without the cache, the same read needs the evaluation service.
+    let err = read_session(&mut uncached_client, &user, &session.id)
+        .await
+        .unwrap_err();
+    assert_status(&err, Code::Unavailable, &[]);
 }
