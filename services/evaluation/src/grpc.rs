@@ -142,6 +142,7 @@ impl EvaluationApi {
             &command.session_ids,
             command.after,
             command.page_size + 1,
+            command.basic,
         )
         .await?;
         let next_page_token = if rows.len() > command.page_size {
@@ -159,7 +160,16 @@ impl EvaluationApi {
             String::new()
         };
         Ok(pb::ListEvaluationsResponse {
-            evaluations: rows.into_iter().map(evaluation_to_proto).collect(),
+            evaluations: rows
+                .into_iter()
+                .map(evaluation_to_proto)
+                .map(|mut e| {
+                    if command.basic {
+                        e.provenance = None;
+                    }
+                    e
+                })
+                .collect(),
             next_page_token,
         })
     }

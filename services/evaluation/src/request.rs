@@ -271,6 +271,8 @@ pub struct ListEvaluations {
     pub page_size: usize,
     /// Start after this row.
     pub after: Option<Cursor>,
+    /// Ids and scores only (EVALUATION_VIEW_BASIC).
+    pub basic: bool,
 }
 
 impl TryFrom<pb::ListEvaluationsRequest> for ListEvaluations {
@@ -303,17 +305,26 @@ impl TryFrom<pb::ListEvaluationsRequest> for ListEvaluations {
                 None
             }
         };
+        let basic = v.check(
+            "view",
+            match pb::EvaluationView::try_from(request.view) {
+                Ok(pb::EvaluationView::Basic) => Ok(true),
+                Ok(pb::EvaluationView::Unspecified | pb::EvaluationView::Full) => Ok(false),
+                Err(_) => Err("must be EVALUATION_VIEW_BASIC or EVALUATION_VIEW_FULL"),
+            },
+        );
         let after = if request.page_token.is_empty() {
             Some(None)
         } else {
             v.check("page_token", Cursor::decode(&request.page_token))
                 .map(Some)
         };
-        match (page_size, after) {
-            (Some(page_size), Some(after)) if v.is_empty() => Ok(Self {
+        match (page_size, after, basic) {
+            (Some(page_size), Some(after), Some(basic)) if v.is_empty() => Ok(Self {
                 session_ids,
                 page_size,
                 after,
+                basic,
             }),
             _ => Err(v),
         }
@@ -389,12 +400,16 @@ mod tests {
             session_ids in proptest::collection::vec(uuid_or_text(), 0..4),
             page_size in any::<i32>(),
             page_token in any::<String>(),
+            view in any::<i32>(),
         ) {
             if let Ok(query) = ListEvaluations::try_from(pb::ListEvaluationsRequest {
                 session_ids,
                 page_size,
                 page_token,
+                view,
             }) {
+                prop_assert!((0..=2).contains(&view));
+                prop_assert_eq!(query.basic, view == 1);
                 prop_assert!((1..=MAX_PAGE_SIZE).contains(&query.page_size));
                 prop_assert!(!query.session_ids.is_empty());
             }

@@ -73,6 +73,11 @@ struct Row {
 
 const COLUMNS: &str = "id, session_id, question_id, answer_id, score, feedback_text, strengths, \
      improvements, evaluator, rubric_version, is_fallback, fallback_reason, created_at";
+/// [`COLUMNS`] with the texts left empty (EVALUATION_VIEW_BASIC).
+const BASIC_COLUMNS: &str = "id, session_id, question_id, answer_id, score, \
+     ''::text AS feedback_text, NULL::jsonb AS strengths, NULL::jsonb AS improvements, \
+     ''::text AS evaluator, ''::text AS rubric_version, is_fallback, \
+     NULL::text AS fallback_reason, created_at";
 
 impl TryFrom<Row> for Evaluation {
     type Error = EvaluationError;
@@ -160,7 +165,8 @@ pub async fn insert_once(
     Ok((existing, false))
 }
 
-/// Up to `limit` evaluations of `session_ids` after `after`, by (created_at, id).
+/// Up to `limit` evaluations of `session_ids` after `after`, by (created_at, id); with
+/// `basic`, their texts left empty.
 ///
 /// One session (every GetSession of the session service) has its own statement: Postgres
 /// caches a generic plan for `session_id = $1` after a few calls, whereas `= ANY($1)` is
@@ -171,19 +177,21 @@ pub async fn list(
     session_ids: &[Uuid],
     after: Option<Cursor>,
     limit: usize,
+    basic: bool,
 ) -> Result<Vec<Evaluation>, EvaluationError> {
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let columns = if basic { BASIC_COLUMNS } else { COLUMNS };
     let sessions = match session_ids {
         [_] => "session_id = $1",
         _ => "session_id = ANY($1)",
     };
     let sql = match after {
         None => format!(
-            "SELECT {COLUMNS} FROM answer_evaluations WHERE {sessions} \
+            "SELECT {columns} FROM answer_evaluations WHERE {sessions} \
              ORDER BY created_at, id LIMIT $2"
         ),
         Some(_) => format!(
-            "SELECT {COLUMNS} FROM answer_evaluations WHERE {sessions} \
+            "SELECT {columns} FROM answer_evaluations WHERE {sessions} \
              AND (created_at, id) > ($2, $3) ORDER BY created_at, id LIMIT $4"
         ),
     };

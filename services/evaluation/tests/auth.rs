@@ -37,6 +37,7 @@ async fn every_rpc_refuses_calls_without_the_service_credential(pool: PgPool) {
         session_ids: vec![f.session_id.to_string()],
         page_size: 0,
         page_token: String::new(),
+        view: 0,
     };
     let wrong_token = format!("{}x", common::TOKEN);
     for (name, bearer) in [

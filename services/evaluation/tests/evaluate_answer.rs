@@ -360,6 +360,7 @@ async fn list_pages_through_sessions_in_creation_order(pool: PgPool) {
                 session_ids: vec![f.session_id.to_string()],
                 page_size: 2,
                 page_token: token,
+                view: 0,
             }))
             .await
             .unwrap()
@@ -380,6 +381,7 @@ async fn list_pages_through_sessions_in_creation_order(pool: PgPool) {
             session_ids: vec![f.session_id.to_string(), other.session_id.to_string()],
             page_size: 0,
             page_token: String::new(),
+            view: pb::EvaluationView::Full as i32,
         }))
         .await
         .unwrap()
@@ -388,12 +390,36 @@ async fn list_pages_through_sessions_in_creation_order(pool: PgPool) {
         (both.evaluations.len(), both.next_page_token.as_str()),
         (6, "")
     );
+    assert!(both.evaluations.iter().all(|e| !e.feedback.is_empty()));
+
+    // BASIC: the same evaluations, ids and scores only.
+    let basic = client
+        .list_evaluations(authed(pb::ListEvaluationsRequest {
+            session_ids: vec![f.session_id.to_string()],
+            view: pb::EvaluationView::Basic as i32,
+            ..Default::default()
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    let stripped: Vec<pb::Evaluation> = expected
+        .iter()
+        .map(|e| pb::Evaluation {
+            feedback: String::new(),
+            strengths: Vec::new(),
+            improvements: Vec::new(),
+            provenance: None,
+            ..e.clone()
+        })
+        .collect();
+    assert_eq!(basic.evaluations, stripped);
 
     let bad =
         |session_ids: Vec<String>, page_size: i32, page_token: &str| pb::ListEvaluationsRequest {
             session_ids,
             page_size,
             page_token: page_token.to_owned(),
+            view: 0,
         };
     let s = f.session_id.to_string();
     let cases = [
@@ -406,6 +432,13 @@ async fn list_pages_through_sessions_in_creation_order(pool: PgPool) {
         (bad(vec![s.clone()], -1, ""), vec!["page_size"]),
         (bad(vec![s.clone()], 1001, ""), vec!["page_size"]),
         (bad(vec![s.clone()], 10, "not-a-token"), vec!["page_token"]),
+        (
+            pb::ListEvaluationsRequest {
+                view: 3,
+                ..bad(vec![s.clone()], 0, "")
+            },
+            vec!["view"],
+        ),
     ];
     for (req, fields) in cases {
         let status = client.list_evaluations(authed(req)).await.unwrap_err();

@@ -171,7 +171,10 @@ impl EvaluationClient {
             return Ok(found);
         }
         metrics::counter!("evaluation_cache_misses_total").increment(1);
-        for evaluation in self.list_for_sessions(&[session_id]).await? {
+        for evaluation in self
+            .list_for_sessions(&[session_id], pb::EvaluationView::Full)
+            .await?
+        {
             let evaluation = Arc::new(evaluation);
             self.cache.insert(evaluation.clone());
             if let Ok(answer_id) = Uuid::parse_str(&evaluation.answer_id) {
@@ -181,8 +184,13 @@ impl EvaluationClient {
         Ok(found)
     }
 
-    /// Every evaluation of `session_ids`, in batches of 100 sessions and pages of 1,000.
-    pub async fn list_for_sessions(&self, session_ids: &[Uuid]) -> Result<Vec<pb::Evaluation>> {
+    /// Every evaluation of `session_ids`, in batches of 100 sessions and pages of 1,000; with
+    /// [`pb::EvaluationView::Basic`] ids and scores only.
+    pub async fn list_for_sessions(
+        &self,
+        session_ids: &[Uuid],
+        view: pb::EvaluationView,
+    ) -> Result<Vec<pb::Evaluation>> {
         let mut evaluations = Vec::new();
         for chunk in session_ids.chunks(SESSIONS_PER_CALL) {
             let ids: Vec<String> = chunk.iter().map(Uuid::to_string).collect();
@@ -192,6 +200,7 @@ impl EvaluationClient {
                     session_ids: ids.clone(),
                     page_size: EVALUATIONS_PER_PAGE,
                     page_token: page_token.clone(),
+                    view: view as i32,
                 };
                 let mut attempt = 0;
                 let page = loop {

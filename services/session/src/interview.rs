@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use interview_coach_proto::session::v1 as pb;
+use interview_coach_proto::{evaluation::v1::EvaluationView, session::v1 as pb};
 use rust_decimal::{Decimal, RoundingStrategy, prelude::FromPrimitive};
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -186,7 +186,11 @@ impl Interviews {
                     }
                 }
             }
-            let scores = views::by_answer(self.evaluation.list_for_sessions(&[session_id]).await?);
+            let scores = views::by_answer(
+                self.evaluation
+                    .list_for_sessions(&[session_id], EvaluationView::Basic)
+                    .await?,
+            );
 
             let mut tx = self.pool.begin().await?;
             match repo::lock_session(&mut tx, session_id, user_id).await? {

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use interview_coach_common::{domain::InterviewType, time::timestamp};
-use interview_coach_proto::session::v1 as pb;
+use interview_coach_proto::{evaluation::v1::EvaluationView, session::v1 as pb};
 use rust_decimal::{
     Decimal,
     prelude::{FromPrimitive, ToPrimitive},
@@ -37,7 +37,9 @@ pub async fn progress(
     let evaluations = if answered.is_empty() {
         Vec::new()
     } else {
-        evaluation.list_for_sessions(&answered).await?
+        evaluation
+            .list_for_sessions(&answered, EvaluationView::Basic)
+            .await?
     };
     let type_of: BTreeMap<Uuid, InterviewType> = sessions
         .iter()

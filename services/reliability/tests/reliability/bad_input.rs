@@ -1001,6 +1001,7 @@ async fn bad_input_to_every_service_is_refused_cleanly_and_writes_nothing(pool: 
             session_ids: ids,
             page_size,
             page_token: page_token.into(),
+            view: 0,
         };
     let one = vec![interview.id.clone()];
     for (name, request, fields) in [
@@ -1038,6 +1039,14 @@ async fn bad_input_to_every_service_is_refused_cleanly_and_writes_nothing(pool: 
             "page token with NUL",
             list_evaluations(one.clone(), 0, "djE6\0"),
             &["page_token"],
+        ),
+        (
+            "unknown view",
+            eval_pb::ListEvaluationsRequest {
+                view: 7,
+                ..list_evaluations(one.clone(), 0, "")
+            },
+            &["view"],
         ),
     ] {
         add(
