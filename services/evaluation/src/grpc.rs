@@ -7,6 +7,7 @@ use interview_coach_common::time::timestamp;
 use interview_coach_proto::evaluation::v1::{
     self as pb, evaluation_service_server::EvaluationService,
 };
+use rust_decimal::prelude::ToPrimitive;
 use sqlx::PgPool;
 use tonic::{Request, Response, Status};
 
@@ -173,6 +174,23 @@ impl EvaluationApi {
             next_page_token,
         })
     }
+
+    async fn summarize(
+        &self,
+        request: pb::SummarizeEvaluationsRequest,
+    ) -> Result<pb::SummarizeEvaluationsResponse, EvaluationError> {
+        let session_ids = request::summarized_sessions(&request)?;
+        let sessions = store::summarize(&self.pool, &session_ids)
+            .await?
+            .into_iter()
+            .map(|(session_id, count, sum)| pb::SessionEvaluationSummary {
+                session_id: session_id.to_string(),
+                evaluation_count: i32::try_from(count).unwrap_or(i32::MAX),
+                score_sum: sum.to_f64().unwrap_or_default(),
+            })
+            .collect();
+        Ok(pb::SummarizeEvaluationsResponse { sessions })
+    }
 }
 
 fn question_to_proto(q: Generated) -> pb::GeneratedQuestion {
@@ -230,5 +248,12 @@ impl EvaluationService for EvaluationApi {
         request: Request<pb::ListEvaluationsRequest>,
     ) -> Result<Response<pb::ListEvaluationsResponse>, Status> {
         Ok(Response::new(self.list(request.into_inner()).await?))
+    }
+
+    async fn summarize_evaluations(
+        &self,
+        request: Request<pb::SummarizeEvaluationsRequest>,
+    ) -> Result<Response<pb::SummarizeEvaluationsResponse>, Status> {
+        Ok(Response::new(self.summarize(request.into_inner()).await?))
     }
 }

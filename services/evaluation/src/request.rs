@@ -262,6 +262,33 @@ pub fn answer_id(request: &pb::GetEvaluationRequest) -> Result<Uuid, FieldViolat
     }
 }
 
+/// 1 to [`MAX_SESSIONS`] session ids, distinct and sorted.
+fn session_ids(v: &mut FieldViolations, ids: &[String]) -> Vec<Uuid> {
+    if ids.is_empty() || ids.len() > MAX_SESSIONS {
+        v.add(
+            "session_ids",
+            format!("must hold 1 to {MAX_SESSIONS} session ids"),
+        );
+    }
+    let mut session_ids: Vec<Uuid> = ids
+        .iter()
+        .enumerate()
+        .filter_map(|(i, id)| uuid(v, &format!("session_ids[{i}]"), id))
+        .collect();
+    session_ids.sort_unstable();
+    session_ids.dedup();
+    session_ids
+}
+
+/// The sessions of a checked SummarizeEvaluations request.
+pub fn summarized_sessions(
+    request: &pb::SummarizeEvaluationsRequest,
+) -> Result<Vec<Uuid>, FieldViolations> {
+    let mut v = FieldViolations::new();
+    let ids = session_ids(&mut v, &request.session_ids);
+    if v.is_empty() { Ok(ids) } else { Err(v) }
+}
+
 /// A checked ListEvaluations request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ListEvaluations {
@@ -280,20 +307,7 @@ impl TryFrom<pb::ListEvaluationsRequest> for ListEvaluations {
 
     fn try_from(request: pb::ListEvaluationsRequest) -> Result<Self, FieldViolations> {
         let mut v = FieldViolations::new();
-        if request.session_ids.is_empty() || request.session_ids.len() > MAX_SESSIONS {
-            v.add(
-                "session_ids",
-                format!("must hold 1 to {MAX_SESSIONS} session ids"),
-            );
-        }
-        let mut session_ids: Vec<Uuid> = request
-            .session_ids
-            .iter()
-            .enumerate()
-            .filter_map(|(i, id)| uuid(&mut v, &format!("session_ids[{i}]"), id))
-            .collect();
-        session_ids.sort_unstable();
-        session_ids.dedup();
+        let session_ids = session_ids(&mut v, &request.session_ids);
         let page_size = match request.page_size {
             0 => Some(DEFAULT_PAGE_SIZE),
             n if n > 0 && n as usize <= MAX_PAGE_SIZE => Some(n as usize),

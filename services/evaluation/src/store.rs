@@ -220,3 +220,17 @@ where
     };
     query.bind(limit).fetch_all(pool).await
 }
+
+/// Per session of `session_ids` that has evaluations: (session, count, sum of scores).
+pub async fn summarize(
+    pool: &PgPool,
+    session_ids: &[Uuid],
+) -> Result<Vec<(Uuid, i64, Decimal)>, EvaluationError> {
+    Ok(sqlx::query_as(
+        "SELECT session_id, COUNT(*), SUM(score) FROM answer_evaluations \
+         WHERE session_id = ANY($1) GROUP BY session_id",
+    )
+    .bind(session_ids)
+    .fetch_all(pool)
+    .await?)
+}

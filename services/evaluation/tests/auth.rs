@@ -39,6 +39,9 @@ async fn every_rpc_refuses_calls_without_the_service_credential(pool: PgPool) {
         page_token: String::new(),
         view: 0,
     };
+    let summarize = pb::SummarizeEvaluationsRequest {
+        session_ids: vec![f.session_id.to_string()],
+    };
     let wrong_token = format!("{}x", common::TOKEN);
     for (name, bearer) in [
         ("missing", None),
@@ -68,8 +71,13 @@ async fn every_rpc_refuses_calls_without_the_service_credential(pool: PgPool) {
                 .await
                 .err()
                 .map(|s| s.code()),
+            client
+                .summarize_evaluations(wrap(summarize.clone(), bearer))
+                .await
+                .err()
+                .map(|s| s.code()),
         ];
-        assert_eq!(codes, [Some(Code::Unauthenticated); 4], "{name}");
+        assert_eq!(codes, [Some(Code::Unauthenticated); 5], "{name}");
     }
     // Nothing was written by the refused calls; the credential works.
     assert_eq!(common::evaluation_rows(&app.pool, f.answer_id).await, 0);

@@ -445,3 +445,76 @@ async fn list_pages_through_sessions_in_creation_order(pool: PgPool) {
         assert_eq!(violated_fields(&status), fields);
     }
 }
+
+#[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
+async fn summarize_counts_and_sums_the_scores_of_each_session(pool: PgPool) {
+    let f = fixture(&pool).await;
+    let other = fixture(&pool).await;
+    let unanswered = fixture(&pool).await;
+    let app = TestApp::spawn(pool.clone()).await;
+    let second = common::question_and_answer(&pool, f.session_id, 2).await.1;
+    let mut scores = Vec::new();
+    for (answer_id, text) in [
+        (f.answer_id, common::STRONG_ANSWER),
+        (second, "I would guess, not sure."),
+    ] {
+        let e = evaluate(&app, evaluate_request(&Fixture { answer_id, ..f }, text))
+            .await
+            .unwrap()
+            .evaluation
+            .unwrap();
+        scores.push(e.score);
+    }
+    let other_score = evaluate(&app, evaluate_request(&other, common::STRONG_ANSWER))
+        .await
+        .unwrap()
+        .evaluation
+        .unwrap()
+        .score;
+
+    let mut client = app.client.clone();
+    let mut sessions = client
+        .summarize_evaluations(authed(pb::SummarizeEvaluationsRequest {
+            session_ids: vec![
+                f.session_id.to_string(),
+                other.session_id.to_string(),
+                unanswered.session_id.to_string(),
+                // Repeats count once.
+                f.session_id.to_string(),
+            ],
+        }))
+        .await
+        .unwrap()
+        .into_inner()
+        .sessions;
+    sessions.sort_by_key(|s| {
+        if s.session_id == f.session_id.to_string() {
+            0
+        } else {
+            1
+        }
+    });
+    assert_eq!(sessions.len(), 2, "{sessions:?}");
+    assert_eq!(sessions[0].session_id, f.session_id.to_string());
+    assert_eq!(sessions[0].evaluation_count, 2);
+    assert!((sessions[0].score_sum - (scores[0] + scores[1])).abs() < 1e-9);
+    assert_eq!(sessions[1].session_id, other.session_id.to_string());
+    assert_eq!(sessions[1].evaluation_count, 1);
+    assert!((sessions[1].score_sum - other_score).abs() < 1e-9);
+
+    for (session_ids, fields) in [
+        (vec![], vec!["session_ids"]),
+        (vec![f.session_id.to_string(); 101], vec!["session_ids"]),
+        (
+            vec![f.session_id.to_string(), "nope".into()],
+            vec!["session_ids[1]"],
+        ),
+    ] {
+        let status = client
+            .summarize_evaluations(authed(pb::SummarizeEvaluationsRequest { session_ids }))
+            .await
+            .unwrap_err();
+        assert_eq!(status.code(), Code::InvalidArgument);
+        assert_eq!(violated_fields(&status), fields);
+    }
+}

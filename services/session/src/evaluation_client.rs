@@ -30,6 +30,7 @@ const SERVICE: &str = "the evaluation service";
 const GENERATE: &str = "interview_coach.evaluation.v1.EvaluationService/GenerateQuestions";
 const EVALUATE: &str = "interview_coach.evaluation.v1.EvaluationService/EvaluateAnswer";
 const LIST: &str = "interview_coach.evaluation.v1.EvaluationService/ListEvaluations";
+const SUMMARIZE: &str = "interview_coach.evaluation.v1.EvaluationService/SummarizeEvaluations";
 
 /// A cheap-to-clone client of the evaluation service.
 #[derive(Clone)]
@@ -182,6 +183,38 @@ impl EvaluationClient {
             }
         }
         Ok(found)
+    }
+
+    /// Per session of `session_ids` with evaluations: their count and score sum, in batches
+    /// of 100 sessions. Read-only: each batch retried once when the service is unavailable.
+    pub async fn summarize(
+        &self,
+        session_ids: &[Uuid],
+    ) -> Result<Vec<pb::SessionEvaluationSummary>> {
+        let mut summaries = Vec::new();
+        for chunk in session_ids.chunks(SESSIONS_PER_CALL) {
+            let message = pb::SummarizeEvaluationsRequest {
+                session_ids: chunk.iter().map(Uuid::to_string).collect(),
+            };
+            let mut attempt = 0;
+            let response = loop {
+                attempt += 1;
+                let span = observability::client_span(SUMMARIZE);
+                let request = self.request(message.clone(), self.evaluate_timeout, &span)?;
+                match Self::deadline(
+                    span,
+                    self.evaluate_timeout,
+                    self.inner.clone().summarize_evaluations(request),
+                )
+                .await
+                {
+                    Err(err) if attempt < 2 && Self::retryable(&err) => continue,
+                    other => break other?,
+                }
+            };
+            summaries.extend(response.sessions);
+        }
+        Ok(summaries)
     }
 
     /// Every evaluation of `session_ids`, in batches of 100 sessions and pages of 1,000; with

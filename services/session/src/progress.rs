@@ -1,10 +1,11 @@
 //! GetProgress: the seed's "average score by question type" computed with the evaluation
-//! service's data over gRPC (scores) joined in memory with our own sessions (types).
+//! service's per-session score sums over gRPC joined in memory with our own sessions
+//! (types): one small row per answered session, however many answers there are.
 
 use std::collections::BTreeMap;
 
 use interview_coach_common::{domain::InterviewType, time::timestamp};
-use interview_coach_proto::{evaluation::v1::EvaluationView, session::v1 as pb};
+use interview_coach_proto::session::v1 as pb;
 use rust_decimal::{
     Decimal,
     prelude::{FromPrimitive, ToPrimitive},
@@ -34,12 +35,10 @@ pub async fn progress(
         .filter(|s| s.has_answers)
         .map(|s| s.id)
         .collect();
-    let evaluations = if answered.is_empty() {
+    let summaries = if answered.is_empty() {
         Vec::new()
     } else {
-        evaluation
-            .list_for_sessions(&answered, EvaluationView::Basic)
-            .await?
+        evaluation.summarize(&answered).await?
     };
     let type_of: BTreeMap<Uuid, InterviewType> = sessions
         .iter()
@@ -47,16 +46,19 @@ pub async fn progress(
         .collect();
 
     let mut per_type: BTreeMap<InterviewType, (Decimal, i32)> = BTreeMap::new();
-    for e in &evaluations {
-        let Some(kind) = Uuid::parse_str(&e.session_id)
+    for summary in &summaries {
+        let Some(kind) = Uuid::parse_str(&summary.session_id)
             .ok()
             .and_then(|id| type_of.get(&id))
         else {
             continue;
         };
         let entry = per_type.entry(*kind).or_default();
-        entry.0 += Decimal::from_f64(e.score).unwrap_or_default().round_dp(2);
-        entry.1 += 1;
+        // Scores have two decimals, so their sum has too.
+        entry.0 += Decimal::from_f64(summary.score_sum)
+            .unwrap_or_default()
+            .round_dp(2);
+        entry.1 += summary.evaluation_count;
     }
     let by_type: Vec<pb::TypeProgress> = per_type
         .iter()

@@ -481,6 +481,16 @@ impl EvaluationService for StallingEvaluation {
             .list_evaluations(forward(request))
             .await
     }
+
+    async fn summarize_evaluations(
+        &self,
+        request: Request<eval_pb::SummarizeEvaluationsRequest>,
+    ) -> Result<Response<eval_pb::SummarizeEvaluationsResponse>, Status> {
+        self.upstream
+            .clone()
+            .summarize_evaluations(forward(request))
+            .await
+    }
 }
 
 /// Claims of an access token, as identity issues them.
