@@ -99,6 +99,31 @@ impl EvaluationClient {
         matches!(err, SessionError::Downstream { status, .. } if status.code() == Code::Unavailable)
     }
 
+    /// A read-only call (`method`, made by `call`) with `message`: retried once when the
+    /// service is unavailable.
+    async fn read<M, T, Fut>(
+        &self,
+        method: &'static str,
+        timeout: Duration,
+        message: &M,
+        call: impl Fn(EvaluationServiceClient<Channel>, Request<M>) -> Fut,
+    ) -> Result<T>
+    where
+        M: Clone,
+        Fut: Future<Output = Result<tonic::Response<T>, Status>>,
+    {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let span = observability::client_span(method);
+            let request = self.request(message.clone(), timeout, &span)?;
+            match Self::deadline(span, timeout, call(self.inner.clone(), request)).await {
+                Err(err) if attempt < 2 && Self::retryable(&err) => continue,
+                other => return other,
+            }
+        }
+    }
+
     /// `count` questions, avoiding `exclude_keys` while possible. Read-only: retried once
     /// when the service is unavailable.
     pub async fn generate_questions(
@@ -114,22 +139,15 @@ impl EvaluationClient {
             count,
             exclude_keys,
         };
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let span = observability::client_span(GENERATE);
-            let request = self.request(message.clone(), self.generate_timeout, &span)?;
-            let result = Self::deadline(
-                span,
+        let response = self
+            .read(
+                GENERATE,
                 self.generate_timeout,
-                self.inner.clone().generate_questions(request),
+                &message,
+                |mut c, r| async move { c.generate_questions(r).await },
             )
-            .await;
-            match result {
-                Err(err) if attempt < 2 && Self::retryable(&err) => continue,
-                other => return other.map(|r| r.questions),
-            }
-        }
+            .await?;
+        Ok(response.questions)
     }
 
     /// Evaluates one answer (idempotent on the evaluation side: repeats return the stored
@@ -196,22 +214,14 @@ impl EvaluationClient {
             let message = pb::SummarizeEvaluationsRequest {
                 session_ids: chunk.iter().map(Uuid::to_string).collect(),
             };
-            let mut attempt = 0;
-            let response = loop {
-                attempt += 1;
-                let span = observability::client_span(SUMMARIZE);
-                let request = self.request(message.clone(), self.evaluate_timeout, &span)?;
-                match Self::deadline(
-                    span,
+            let response = self
+                .read(
+                    SUMMARIZE,
                     self.evaluate_timeout,
-                    self.inner.clone().summarize_evaluations(request),
+                    &message,
+                    |mut c, r| async move { c.summarize_evaluations(r).await },
                 )
-                .await
-                {
-                    Err(err) if attempt < 2 && Self::retryable(&err) => continue,
-                    other => break other?,
-                }
-            };
+                .await?;
             summaries.extend(response.sessions);
         }
         Ok(summaries)
@@ -235,22 +245,14 @@ impl EvaluationClient {
                     page_token: page_token.clone(),
                     view: view as i32,
                 };
-                let mut attempt = 0;
-                let page = loop {
-                    attempt += 1;
-                    let span = observability::client_span(LIST);
-                    let request = self.request(message.clone(), self.evaluate_timeout, &span)?;
-                    match Self::deadline(
-                        span,
+                let page = self
+                    .read(
+                        LIST,
                         self.evaluate_timeout,
-                        self.inner.clone().list_evaluations(request),
+                        &message,
+                        |mut c, r| async move { c.list_evaluations(r).await },
                     )
-                    .await
-                    {
-                        Err(err) if attempt < 2 && Self::retryable(&err) => continue,
-                        other => break other?,
-                    }
-                };
+                    .await?;
                 evaluations.extend(page.evaluations);
                 if page.next_page_token.is_empty() {
                     break;

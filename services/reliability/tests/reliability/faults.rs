@@ -53,11 +53,15 @@ async fn evaluation_killed_while_100_answers_arrive_loses_and_duplicates_nothing
     evaluation.wait_serving().await;
 
     let acknowledged = Arc::new(AtomicUsize::new(0));
+    // Each sender stops after its fifth answer until the kill, so the kill comes after 30
+    // to 50 answers however fast the calls are; the others are then in flight or to come.
+    let (killed_tx, killed_rx) = tokio::sync::watch::channel(false);
     let mut senders = tokio::task::JoinSet::new();
     for session in sessions.clone() {
         let mut client = stack.session_client().await;
         let user = user.clone();
         let acknowledged = acknowledged.clone();
+        let mut killed = killed_rx.clone();
         senders.spawn(async move {
             let mut first_codes = Vec::new();
             for index in 0..session.questions.len() {
@@ -85,6 +89,9 @@ async fn evaluation_killed_while_100_answers_arrive_loses_and_duplicates_nothing
                     }
                 }
                 tokio::time::sleep(Duration::from_millis(20)).await;
+                if index == 4 {
+                    let _ = killed.wait_for(|k| *k).await;
+                }
             }
             first_codes
         });
@@ -97,6 +104,7 @@ async fn evaluation_killed_while_100_answers_arrive_loses_and_duplicates_nothing
     );
     evaluation.kill();
     let killed_after = acknowledged.load(Ordering::SeqCst);
+    killed_tx.send(true).unwrap();
 
     let mut codes = Vec::new();
     while let Some(result) = senders.join_next().await {
