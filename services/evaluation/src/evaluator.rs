@@ -93,6 +93,11 @@ impl Evaluator {
         Self { llm }
     }
 
+    /// Whether scoring calls an LLM (slow, paid) rather than the built-in rubric.
+    pub fn uses_llm(&self) -> bool {
+        self.llm.is_some()
+    }
+
     /// Scores `submission`.
     pub async fn evaluate(&self, submission: Submission) -> Result<Outcome, EvaluationError> {
         let submission = Arc::new(submission);

@@ -64,8 +64,13 @@ impl EvaluationApi {
         request: pb::EvaluateAnswerRequest,
     ) -> Result<pb::EvaluateAnswerResponse, EvaluationError> {
         let command = EvaluateAnswer::try_from(request)?;
-        // A repeat costs one indexed read, no scoring.
-        if let Some(existing) = store::find_by_answer(&self.pool, command.answer_id).await? {
+        // A repeat returns the stored evaluation. With an LLM, look first, so that a repeat
+        // costs an indexed read and no LLM call. The built-in rubric scores in less CPU than
+        // that read costs on every call, and repeats are rare: it scores, and the insert finds
+        // the stored evaluation.
+        if self.evaluator.uses_llm()
+            && let Some(existing) = store::find_by_answer(&self.pool, command.answer_id).await?
+        {
             return Ok(pb::EvaluateAnswerResponse {
                 evaluation: Some(evaluation_to_proto(existing)),
                 created: false,

@@ -457,8 +457,13 @@ pub async fn pending_for_session(pool: &PgPool, session_id: Uuid) -> Result<Vec<
 
 /// Records that the answer's evaluation is stored.
 pub async fn mark_evaluated(pool: &PgPool, answer_id: Uuid) -> Result<()> {
+    // Committed without waiting for the WAL flush (`synchronous_commit` off for this one
+    // statement's transaction): the evaluation itself is already durable in the evaluation
+    // service's table, and a mark lost in a crash leaves the answer pending, which the worker
+    // evaluates again and gets the stored evaluation back.
     sqlx::query(
         "UPDATE interview_answers SET evaluation_status = 'evaluated', evaluated_at = NOW() \
+         FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit \
          WHERE id = $1 AND evaluation_status = 'pending'",
     )
     .bind(answer_id)
@@ -566,4 +571,51 @@ pub async fn progress_rows(pool: &PgPool, user_id: Uuid) -> Result<Vec<ProgressR
     .bind(user_id)
     .fetch_all(pool)
     .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use sqlx::postgres::PgPoolOptions;
+
+    use super::*;
+
+    #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
+    async fn marking_evaluated_commits_asynchronously_without_leaking_the_setting(pool: PgPool) {
+        let answer_id: Uuid = sqlx::query_scalar(
+            "WITH u AS (INSERT INTO users (email, password_hash, name) \
+                        VALUES ('a@b.co', 'x', 'A') RETURNING id), \
+                  s AS (INSERT INTO interview_sessions (user_id, type, duration_minutes, difficulty) \
+                        SELECT id, 'technical', 30, 'easy' FROM u RETURNING id), \
+                  q AS (INSERT INTO interview_questions \
+                            (session_id, position, question_text, question_type, difficulty) \
+                        SELECT id, 1, 'Why?', 'technical', 'easy' FROM s RETURNING id, session_id) \
+             INSERT INTO interview_answers (session_id, question_id, answer_text) \
+             SELECT session_id, id, 'Because.' FROM q RETURNING id",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        // One connection, so the check below runs on the connection that marked.
+        let single = PgPoolOptions::new()
+            .max_connections(1)
+            .connect_with(pool.connect_options().as_ref().clone())
+            .await
+            .unwrap();
+        mark_evaluated(&single, answer_id).await.unwrap();
+        let status: String =
+            sqlx::query_scalar("SELECT evaluation_status FROM interview_answers WHERE id = $1")
+                .bind(answer_id)
+                .fetch_one(&single)
+                .await
+                .unwrap();
+        assert_eq!(status, "evaluated");
+        let setting: String = sqlx::query_scalar("SHOW synchronous_commit")
+            .fetch_one(&single)
+            .await
+            .unwrap();
+        assert_eq!(
+            setting, "on",
+            "the setting ended with the statement's transaction"
+        );
+    }
 }
