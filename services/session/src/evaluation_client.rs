@@ -156,15 +156,15 @@ impl EvaluationClient {
         &self,
         message: pb::EvaluateAnswerRequest,
         timeout: Duration,
-    ) -> Result<pb::Evaluation> {
+    ) -> Result<Arc<pb::Evaluation>> {
         let span = observability::client_span(EVALUATE);
         let request = self.request(message, timeout, &span)?;
         let response =
             Self::deadline(span, timeout, self.inner.clone().evaluate_answer(request)).await?;
-        let evaluation = response.evaluation.ok_or_else(|| {
+        let evaluation = Arc::new(response.evaluation.ok_or_else(|| {
             SessionError::Internal("EvaluateAnswer returned no evaluation".into())
-        })?;
-        self.cache.insert(Arc::new(evaluation.clone()));
+        })?);
+        self.cache.insert(evaluation.clone());
         Ok(evaluation)
     }
 

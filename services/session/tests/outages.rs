@@ -7,9 +7,7 @@ use interview_coach_proto::{
     common::v1::{Difficulty, InterviewType},
     session::v1::{self as pb, EvaluationState, session_service_client::SessionServiceClient},
 };
-use interview_coach_testkit::{
-    SERVICE_TOKEN, Stack, User, answer_for, assert_status, authed, eventually, start_session,
-};
+use interview_coach_testkit::{Stack, User, answer_for, assert_status, authed, eventually};
 use tonic::{Code, transport::Channel};
 
 async fn count(pool: &sqlx::PgPool, sql: &str) -> i64 {
@@ -393,18 +391,12 @@ async fn evaluated_sessions_read_from_the_evaluation_cache_while_evaluation_is_d
     let evaluation = submitted.evaluation.expect("evaluated inline");
 
     // A second replica with an empty cache, and one with the cache off.
-    let settings = |cache_bytes| {
-        let mut s = session_service::Settings::for_tests(
-            stack.identity.url(),
-            stack.evaluation.url(),
-            SERVICE_TOKEN,
-        );
-        s.database.migrate = false;
-        s.evaluation_cache_bytes = cache_bytes;
-        s
-    };
-    let cold = start_session(&pool, settings(1 << 20)).await;
-    let uncached = start_session(&pool, settings(0)).await;
+    let cold = stack
+        .start_session_replica(|s| s.evaluation_cache_bytes = 1 << 20)
+        .await;
+    let uncached = stack
+        .start_session_replica(|s| s.evaluation_cache_bytes = 0)
+        .await;
     let mut cold_client = SessionServiceClient::connect(cold.url()).await.unwrap();
     let mut uncached_client = SessionServiceClient::connect(uncached.url()).await.unwrap();
     // The cold replica fetches the evaluation from the evaluation service (and keeps it).

@@ -248,14 +248,9 @@ async fn a_new_replica_knows_the_revocations_in_force_from_the_start(pool: sqlx:
     delete_account(&stack, &user).await;
 
     // A replica that would not poll again for an hour: only its first fetch can know.
-    let mut settings = session_service::Settings::for_tests(
-        stack.identity.url(),
-        stack.evaluation.url(),
-        testkit::SERVICE_TOKEN,
-    );
-    settings.database.migrate = false;
-    settings.revocation_poll_interval = Duration::from_secs(3600);
-    let replica = testkit::start_session(&pool, settings).await;
+    let replica = stack
+        .start_session_replica(|s| s.revocation_poll_interval = Duration::from_secs(3600))
+        .await;
     let mut client = SessionServiceClient::connect(replica.url()).await.unwrap();
     assert_refused(
         list_sessions(&mut client, &user.access_token).await,

@@ -140,6 +140,15 @@ pub async fn start_evaluation(pool: &PgPool, port: u16) -> Running {
     .await
 }
 
+/// Test settings of a session service using `identity` and `evaluation`, on a database
+/// already migrated.
+fn session_settings(identity: &Running, evaluation: &Running) -> session_service::Settings {
+    let mut settings =
+        session_service::Settings::for_tests(identity.url(), evaluation.url(), SERVICE_TOKEN);
+    settings.database.migrate = false;
+    settings
+}
+
 /// Starts session with `settings`.
 pub async fn start_session(pool: &PgPool, settings: session_service::Settings) -> Running {
     let app = session_service::Application::build_with_pool(settings, pool.clone())
@@ -185,9 +194,7 @@ impl Stack {
         let key_pem = new_private_key_pem();
         let identity = start_identity(&pool, 0, &key_pem).await;
         let evaluation = start_evaluation(&pool, 0).await;
-        let mut settings =
-            session_service::Settings::for_tests(identity.url(), evaluation.url(), SERVICE_TOKEN);
-        settings.database.migrate = false;
+        let mut settings = session_settings(&identity, &evaluation);
         adjust(&mut settings);
         let session = start_session(&pool, settings).await;
         Self {
@@ -197,6 +204,17 @@ impl Stack {
             session,
             key_pem,
         }
+    }
+
+    /// Starts another session replica on this stack's database and services (its own
+    /// caches), letting the test adjust its settings.
+    pub async fn start_session_replica(
+        &self,
+        adjust: impl FnOnce(&mut session_service::Settings),
+    ) -> Running {
+        let mut settings = session_settings(&self.identity, &self.evaluation);
+        adjust(&mut settings);
+        start_session(&self.pool, settings).await
     }
 
     pub async fn session_client(&self) -> SessionServiceClient<Channel> {
