@@ -4,6 +4,7 @@
 //! the interview vocabulary.
 
 pub mod auth;
+pub mod batch;
 pub mod cli;
 pub mod config;
 pub mod db;

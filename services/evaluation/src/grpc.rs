@@ -20,20 +20,22 @@ use crate::{
     questions::{Generated, QuestionGenerator},
     request::{self, EvaluateAnswer, GenerateQuestions, ListEvaluations},
     rubric::Rubric,
-    store::{self, Evaluation, NewEvaluation},
+    store::{self, Evaluation, EvaluationWriter, NewEvaluation},
 };
 
 /// The EvaluationService implementation.
 #[derive(Clone, Debug)]
 pub struct EvaluationApi {
     pool: PgPool,
+    writer: EvaluationWriter,
     bank: Arc<Bank>,
     evaluator: Evaluator,
     generator: QuestionGenerator,
 }
 
 impl EvaluationApi {
-    /// The service over `pool`, `bank` and the engines.
+    /// The service over `pool`, `bank` and the engines; starts its evaluation writer on the
+    /// current runtime.
     pub fn new(
         pool: PgPool,
         bank: Arc<Bank>,
@@ -41,6 +43,7 @@ impl EvaluationApi {
         generator: QuestionGenerator,
     ) -> Self {
         Self {
+            writer: EvaluationWriter::spawn(pool.clone()),
             pool,
             bank,
             evaluator,
@@ -94,9 +97,9 @@ impl EvaluationApi {
                 answer: command.answer_text.into_string(),
             })
             .await?;
-        let (stored, created) = store::insert_once(
-            &self.pool,
-            &NewEvaluation {
+        let (stored, created) = self
+            .writer
+            .insert_once(NewEvaluation {
                 session_id: command.session_id,
                 question_id: command.question_id,
                 answer_id: command.answer_id,
@@ -105,9 +108,8 @@ impl EvaluationApi {
                 strengths: outcome.strengths,
                 improvements: outcome.improvements,
                 provenance: outcome.provenance,
-            },
-        )
-        .await?;
+            })
+            .await?;
         if created {
             counters::evaluation_stored(&stored.provenance);
             tracing::info!(

@@ -1,7 +1,10 @@
 //! The `answer_evaluations` table (owned by this service): one evaluation per answer,
 //! enforced by the unique index `idx_evaluations_answer_id`.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::{DateTime, Utc};
+use interview_coach_common::batch::Batcher;
 use rust_decimal::Decimal;
 use sqlx::{PgPool, Postgres, types::Json};
 use uuid::Uuid;
@@ -122,47 +125,180 @@ pub async fn find_by_answer(
     .transpose()
 }
 
-/// Stores `new` unless the answer already has an evaluation; returns the stored one and
-/// whether this call created it. Concurrent calls for one answer all get the same row.
-pub async fn insert_once(
+impl NewEvaluation {
+    fn stored(&self, id: Uuid, created_at: DateTime<Utc>) -> Evaluation {
+        Evaluation {
+            id,
+            session_id: self.session_id,
+            question_id: self.question_id,
+            answer_id: self.answer_id,
+            score: self.score,
+            feedback: self.feedback.clone(),
+            strengths: self.strengths.clone(),
+            improvements: self.improvements.clone(),
+            provenance: self.provenance.clone(),
+            created_at,
+        }
+    }
+}
+
+/// What storing one evaluation gave: the stored evaluation and whether this call created it
+/// (false: the answer already had one, which is returned).
+pub type Stored = Result<(Evaluation, bool), EvaluationError>;
+
+/// Stores evaluations through one batching writer (see `interview_coach_common::batch`):
+/// evaluations that arrive while a batch is being written go out together as one
+/// multi-row insert and one commit.
+#[derive(Clone, Debug)]
+pub struct EvaluationWriter {
+    batcher: Batcher<NewEvaluation, Stored>,
+}
+
+/// The most evaluations in one insert.
+const MAX_BATCH: usize = 64;
+/// Batches written at once (each holds one pooled connection).
+const BATCHES_IN_FLIGHT: usize = 2;
+
+impl EvaluationWriter {
+    /// Starts the writer over `pool` on the current runtime.
+    pub fn spawn(pool: PgPool) -> Self {
+        let batcher = Batcher::spawn(MAX_BATCH, BATCHES_IN_FLIGHT, move |news| {
+            let pool = pool.clone();
+            async move { insert_batch(&pool, news).await }
+        });
+        Self { batcher }
+    }
+
+    /// Stores `new` unless its answer already has an evaluation; returns the stored one and
+    /// whether this call created it. Concurrent calls for one answer all get the same row.
+    pub async fn insert_once(&self, new: NewEvaluation) -> Stored {
+        self.batcher
+            .submit(new)
+            .await
+            .map_err(|err| EvaluationError::Internal(err.to_string()))?
+    }
+}
+
+/// Stores each of `news` unless its answer already has an evaluation, in one statement;
+/// one result per item, in order. When the statement fails as a whole (an answer that does
+/// not exist fails its foreign key, and with it the batch), each item is stored on its own,
+/// so that each gets its own outcome.
+pub async fn insert_batch(pool: &PgPool, news: Vec<NewEvaluation>) -> Vec<Stored> {
+    if news.is_empty() {
+        return Vec::new();
+    }
+    // The first item of each answer goes into the insert; a repeat within the batch reads
+    // what the first stored.
+    let mut seen = HashSet::with_capacity(news.len());
+    let (firsts, repeats): (Vec<usize>, Vec<usize>) =
+        (0..news.len()).partition(|&i| seen.insert(news[i].answer_id));
+    let rows: Vec<&NewEvaluation> = firsts.iter().map(|&i| &news[i]).collect();
+    let mut results: Vec<Option<Stored>> = news.iter().map(|_| None).collect();
+    match insert_rows(pool, &rows).await {
+        Ok(inserted) => {
+            let inserted: HashMap<Uuid, (Uuid, DateTime<Utc>)> = inserted
+                .into_iter()
+                .map(|(id, answer_id, created_at)| (answer_id, (id, created_at)))
+                .collect();
+            for &i in &firsts {
+                if let Some(&(id, created_at)) = inserted.get(&news[i].answer_id) {
+                    results[i] = Some(Ok((news[i].stored(id, created_at), true)));
+                }
+            }
+        }
+        Err(err) if rows.len() > 1 => {
+            tracing::debug!(error = %err, rows = rows.len(), "batch insert failed; storing one by one");
+            for &i in &firsts {
+                results[i] = Some(match insert_rows(pool, &[&news[i]]).await {
+                    Ok(inserted) => match inserted.first() {
+                        Some(&(id, _, created_at)) => Ok((news[i].stored(id, created_at), true)),
+                        None => find_existing(pool, news[i].answer_id).await,
+                    },
+                    Err(err) => Err(err),
+                });
+            }
+        }
+        Err(err) => results[firsts[0]] = Some(Err(err)),
+    }
+    // Not inserted: another call (or an earlier item of this batch) stored it first; its
+    // transaction has committed, so this sees it.
+    for i in firsts.into_iter().chain(repeats) {
+        if results[i].is_none() {
+            results[i] = Some(find_existing(pool, news[i].answer_id).await);
+        }
+    }
+    results
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|| Err(EvaluationError::Internal("no result".into()))))
+        .collect()
+}
+
+async fn find_existing(pool: &PgPool, answer_id: Uuid) -> Stored {
+    let existing = find_by_answer(pool, answer_id)
+        .await?
+        .ok_or_else(|| EvaluationError::Internal("conflicting evaluation vanished".to_owned()))?;
+    Ok((existing, false))
+}
+
+/// One multi-row `INSERT … ON CONFLICT (answer_id) DO NOTHING`; (id, answer id, created_at)
+/// of the rows it inserted.
+async fn insert_rows(
     pool: &PgPool,
-    new: &NewEvaluation,
-) -> Result<(Evaluation, bool), EvaluationError> {
-    let inserted = sqlx::query_as::<_, Row>(&format!(
+    rows: &[&NewEvaluation],
+) -> Result<Vec<(Uuid, Uuid, DateTime<Utc>)>, EvaluationError> {
+    let column = |f: fn(&NewEvaluation) -> Uuid| rows.iter().map(|n| f(n)).collect::<Vec<_>>();
+    sqlx::query_as(
         "INSERT INTO answer_evaluations \
              (session_id, question_id, answer_id, score, feedback_text, strengths, improvements, \
               evaluator, rubric_version, is_fallback, fallback_reason) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+         SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::numeric[], $5::text[], \
+              $6::jsonb[], $7::jsonb[], $8::text[], $9::text[], $10::bool[], $11::text[]) \
          ON CONFLICT (answer_id) DO NOTHING \
-         RETURNING {COLUMNS}"
-    ))
-    .bind(new.session_id)
-    .bind(new.question_id)
-    .bind(new.answer_id)
-    .bind(new.score.as_decimal())
-    .bind(&new.feedback)
-    .bind(Json(&new.strengths))
-    .bind(Json(&new.improvements))
-    .bind(&new.provenance.source)
-    .bind(&new.provenance.rubric_version)
-    .bind(new.provenance.is_fallback)
-    .bind(&new.provenance.fallback_reason)
-    .fetch_optional(pool)
+         RETURNING id, answer_id, created_at",
+    )
+    .bind(column(|n| n.session_id))
+    .bind(column(|n| n.question_id))
+    .bind(column(|n| n.answer_id))
+    .bind(
+        rows.iter()
+            .map(|n| n.score.as_decimal())
+            .collect::<Vec<_>>(),
+    )
+    .bind(rows.iter().map(|n| n.feedback.as_str()).collect::<Vec<_>>())
+    .bind(rows.iter().map(|n| Json(&n.strengths)).collect::<Vec<_>>())
+    .bind(
+        rows.iter()
+            .map(|n| Json(&n.improvements))
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        rows.iter()
+            .map(|n| n.provenance.source.as_str())
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        rows.iter()
+            .map(|n| n.provenance.rubric_version.as_str())
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        rows.iter()
+            .map(|n| n.provenance.is_fallback)
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        rows.iter()
+            .map(|n| n.provenance.fallback_reason.as_deref())
+            .collect::<Vec<_>>(),
+    )
+    .fetch_all(pool)
     .await
     .map_err(|err| match &err {
         sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
             EvaluationError::AnswerMissing
         }
         _ => EvaluationError::Database(err),
-    })?;
-    if let Some(row) = inserted {
-        return Ok((row.try_into()?, true));
-    }
-    // Another call stored it first; its transaction has committed, so this sees it.
-    let existing = find_by_answer(pool, new.answer_id)
-        .await?
-        .ok_or_else(|| EvaluationError::Internal("conflicting evaluation vanished".to_owned()))?;
-    Ok((existing, false))
+    })
 }
 
 /// Up to `limit` evaluations of `session_ids` after `after`, by (created_at, id); with

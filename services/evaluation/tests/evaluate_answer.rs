@@ -518,3 +518,75 @@ async fn summarize_counts_and_sums_the_scores_of_each_session(pool: PgPool) {
         assert_eq!(violated_fields(&status), fields);
     }
 }
+
+#[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
+async fn each_item_of_a_batch_gets_its_own_outcome(pool: PgPool) {
+    use evaluation_service::{
+        error::EvaluationError,
+        provenance::Provenance,
+        score::Score,
+        store::{self, NewEvaluation},
+    };
+    let f = fixture(&pool).await;
+    let g = fixture(&pool).await;
+    let new = |f: &Fixture, score: f64| NewEvaluation {
+        session_id: f.session_id,
+        question_id: f.question_id,
+        answer_id: f.answer_id,
+        score: Score::new(score).unwrap(),
+        feedback: format!("scored {score}"),
+        strengths: vec!["clear".into()],
+        improvements: vec![],
+        provenance: Provenance::builtin(),
+    };
+    let missing = Fixture {
+        answer_id: Uuid::new_v4(),
+        ..f
+    };
+    // An answer that does not exist fails the batch's statement as a whole; every other item
+    // is still stored, and a repeat within the batch gets the first item's evaluation.
+    let results = store::insert_batch(
+        &pool,
+        vec![new(&f, 7.0), new(&missing, 5.0), new(&f, 3.0), new(&g, 9.5)],
+    )
+    .await;
+    assert_eq!(results.len(), 4);
+    let mut results = results.into_iter();
+    let (first, created) = results.next().unwrap().unwrap();
+    assert!(created);
+    assert_eq!(
+        (first.score, first.feedback.as_str()),
+        (Score::new(7.0).unwrap(), "scored 7")
+    );
+    assert!(matches!(
+        results.next().unwrap(),
+        Err(EvaluationError::AnswerMissing)
+    ));
+    let (repeat, created) = results.next().unwrap().unwrap();
+    assert!(!created);
+    assert_eq!(repeat, first);
+    let (other, created) = results.next().unwrap().unwrap();
+    assert!(created);
+    assert_eq!(
+        (other.answer_id, other.score),
+        (g.answer_id, Score::new(9.5).unwrap())
+    );
+    assert_eq!(evaluation_rows(&pool, f.answer_id).await, 1);
+    assert_eq!(evaluation_rows(&pool, g.answer_id).await, 1);
+
+    // What a batch returns is what was stored.
+    assert_eq!(
+        store::find_by_answer(&pool, f.answer_id).await.unwrap(),
+        Some(first)
+    );
+    assert_eq!(
+        store::find_by_answer(&pool, g.answer_id).await.unwrap(),
+        Some(other)
+    );
+
+    // A batch without trouble is one statement; the stored rows match, repeats included.
+    let h = fixture(&pool).await;
+    let results = store::insert_batch(&pool, vec![new(&h, 4.0), new(&h, 8.0)]).await;
+    let created: Vec<bool> = results.iter().map(|r| r.as_ref().unwrap().1).collect();
+    assert_eq!(created, [true, false]);
+}

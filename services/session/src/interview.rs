@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use interview_coach_common::batch::Batcher;
 use interview_coach_proto::{evaluation::v1::EvaluationView, session::v1 as pb};
 use rust_decimal::{Decimal, RoundingStrategy, prelude::FromPrimitive};
 use sqlx::PgPool;
@@ -18,26 +19,54 @@ use crate::{
 
 /// How often CompleteSession re-reads when answers arrive while it finishes.
 const FINISH_ATTEMPTS: usize = 3;
+/// The most answers marked evaluated in one statement.
+const MARK_BATCH: usize = 64;
+/// Mark statements running at once.
+const MARK_BATCHES_IN_FLIGHT: usize = 2;
+
+/// Marks `ids` evaluated in one statement; when that fails, one by one, so that each caller
+/// gets its own outcome.
+async fn mark_batch(pool: &PgPool, ids: Vec<Uuid>) -> Vec<Result<()>> {
+    if ids.len() > 1 && repo::mark_evaluated(pool, &ids).await.is_ok() {
+        return ids.iter().map(|_| Ok(())).collect();
+    }
+    let mut results = Vec::with_capacity(ids.len());
+    for id in ids {
+        results.push(repo::mark_evaluated(pool, &[id]).await);
+    }
+    results
+}
 
 /// The use cases, cheap to clone.
 #[derive(Clone)]
 pub struct Interviews {
     pool: PgPool,
+    /// Marks answers evaluated, many per statement under load.
+    marks: Batcher<Uuid, Result<()>>,
     evaluation: EvaluationClient,
     submit_wait: Duration,
     recent_sessions_excluded: i64,
 }
 
 impl Interviews {
-    /// Wires the use cases.
+    /// Wires the use cases; starts the batching writer of evaluated marks on the current
+    /// runtime.
     pub fn new(
         pool: PgPool,
         evaluation: EvaluationClient,
         submit_wait: Duration,
         recent_sessions_excluded: i64,
     ) -> Self {
+        let marks = {
+            let pool = pool.clone();
+            Batcher::spawn(MARK_BATCH, MARK_BATCHES_IN_FLIGHT, move |ids: Vec<Uuid>| {
+                let pool = pool.clone();
+                async move { mark_batch(&pool, ids).await }
+            })
+        };
         Self {
             pool,
+            marks,
             evaluation,
             submit_wait,
             recent_sessions_excluded,
@@ -52,6 +81,14 @@ impl Interviews {
     /// The evaluation client (for the worker).
     pub fn evaluation(&self) -> &EvaluationClient {
         &self.evaluation
+    }
+
+    /// Records that the answer's evaluation is stored (batched with concurrent calls).
+    async fn mark_evaluated(&self, answer_id: Uuid) -> Result<()> {
+        self.marks
+            .submit(answer_id)
+            .await
+            .map_err(|err| SessionError::Internal(err.to_string()))?
     }
 
     /// Generates the questions first, then stores the session with them in one
@@ -147,7 +184,11 @@ impl Interviews {
             .await
         {
             Ok(evaluation) => {
-                repo::mark_evaluated(&self.pool, pending.answer_id).await?;
+                // The evaluation is stored: a failed mark only leaves the answer pending, for
+                // the worker to mark later; the caller still gets the evaluation.
+                if let Err(err) = self.mark_evaluated(pending.answer_id).await {
+                    tracing::warn!(answer_id = %pending.answer_id, error = %err, "answer left pending after its evaluation");
+                }
                 Ok(pb::SubmitAnswerResponse {
                     answer: Some(stored),
                     evaluation_state: pb::EvaluationState::Evaluated as i32,
@@ -175,7 +216,7 @@ impl Interviews {
                     .evaluate(pending.evaluate_request(), timeout)
                     .await
                 {
-                    Ok(_) => repo::mark_evaluated(&self.pool, pending.answer_id).await?,
+                    Ok(_) => self.mark_evaluated(pending.answer_id).await?,
                     Err(err) => {
                         tracing::warn!(%session_id, error = %err, "cannot finish pending evaluation");
                         return Err(SessionError::FailedPrecondition(

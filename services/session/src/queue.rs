@@ -52,7 +52,7 @@ pub async fn run(interviews: Interviews, settings: QueueSettings, mut stop: watc
                     .await;
                 let pool = interviews.pool();
                 let outcome = match result {
-                    Ok(_) => repo::mark_evaluated(pool, pending.answer_id).await,
+                    Ok(_) => repo::mark_evaluated(pool, &[pending.answer_id]).await,
                     Err(err) => {
                         let delay = backoff(pending.evaluation_attempts, settings.retry_max);
                         tracing::warn!(

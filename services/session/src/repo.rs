@@ -455,18 +455,18 @@ pub async fn pending_for_session(pool: &PgPool, session_id: Uuid) -> Result<Vec<
     .await?)
 }
 
-/// Records that the answer's evaluation is stored.
-pub async fn mark_evaluated(pool: &PgPool, answer_id: Uuid) -> Result<()> {
+/// Records that the answers' evaluations are stored.
+pub async fn mark_evaluated(pool: &PgPool, answer_ids: &[Uuid]) -> Result<()> {
     // Committed without waiting for the WAL flush (`synchronous_commit` off for this one
-    // statement's transaction): the evaluation itself is already durable in the evaluation
-    // service's table, and a mark lost in a crash leaves the answer pending, which the worker
-    // evaluates again and gets the stored evaluation back.
+    // statement's transaction): the evaluations themselves are already durable in the
+    // evaluation service's table, and a mark lost in a crash leaves the answer pending, which
+    // the worker evaluates again and gets the stored evaluation back.
     sqlx::query(
         "UPDATE interview_answers SET evaluation_status = 'evaluated', evaluated_at = NOW() \
          FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit \
-         WHERE id = $1 AND evaluation_status = 'pending'",
+         WHERE id = ANY($1) AND evaluation_status = 'pending'",
     )
-    .bind(answer_id)
+    .bind(answer_ids)
     .execute(pool)
     .await?;
     Ok(())
@@ -601,7 +601,7 @@ mod tests {
             .connect_with(pool.connect_options().as_ref().clone())
             .await
             .unwrap();
-        mark_evaluated(&single, answer_id).await.unwrap();
+        mark_evaluated(&single, &[answer_id]).await.unwrap();
         let status: String =
             sqlx::query_scalar("SELECT evaluation_status FROM interview_answers WHERE id = $1")
                 .bind(answer_id)

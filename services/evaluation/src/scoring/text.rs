@@ -3,9 +3,19 @@
 
 use std::{collections::HashSet, sync::LazyLock};
 
+use quick_cache::sync::Cache;
 use rust_stemmers::{Algorithm, Stemmer};
 
 static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
+
+/// Words already stemmed. Every answer, question, hint and rubric term is tokenized on every
+/// evaluation, and the Snowball stemmer was the largest part of scoring's CPU; the words of
+/// answers repeat (technical vocabulary, the question's own words), so most are found here.
+/// Bounded by count: at most [`STEM_CACHE_WORDS`] short strings (a few MiB).
+static STEMS: LazyLock<Cache<String, String>> = LazyLock::new(|| Cache::new(STEM_CACHE_WORDS));
+const STEM_CACHE_WORDS: usize = 50_000;
+/// Longer "words" (pasted identifiers, URLs) are stemmed each time, not kept.
+const STEM_CACHE_MAX_WORD: usize = 32;
 
 /// One word of a text: lower-cased, stemmed, and where it was (byte offsets).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,6 +47,18 @@ pub fn stem(word: &str) -> String {
     if word.chars().any(|c| c.is_ascii_digit()) {
         return word.to_owned();
     }
+    if word.len() > STEM_CACHE_MAX_WORD {
+        return stem_uncached(word);
+    }
+    if let Some(stem) = STEMS.get(word) {
+        return stem;
+    }
+    let stem = stem_uncached(word);
+    STEMS.insert(word.to_owned(), stem.clone());
+    stem
+}
+
+fn stem_uncached(word: &str) -> String {
     let trimmed = word.trim_end_matches("'s").replace('\'', "");
     STEMMER.stem(&trimmed).into_owned()
 }
@@ -297,6 +319,29 @@ mod tests {
         assert!(
             STOP_WORDS.windows(2).all(|w| w[0] < w[1]),
             "STOP_WORDS unsorted"
+        );
+    }
+
+    #[test]
+    fn remembered_stems_are_the_stemmer_s() {
+        let long = "x".repeat(STEM_CACHE_MAX_WORD + 1) + "ing";
+        for word in [
+            "caching",
+            "caches",
+            "user's",
+            "don't",
+            "tradeoffs",
+            long.as_str(),
+        ] {
+            let first = stem(word);
+            assert_eq!(first, stem_uncached(word), "{word}");
+            assert_eq!(stem(word), first, "{word}, from the memo");
+        }
+        assert_eq!(stem("caching"), "cach");
+        assert!(STEMS.get("caching").is_some());
+        assert!(
+            STEMS.get(long.as_str()).is_none(),
+            "long words are not kept"
         );
     }
 
