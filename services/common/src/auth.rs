@@ -7,10 +7,14 @@
 
 use std::{
     collections::HashMap,
-    sync::{Arc, RwLock},
+    sync::{
+        Arc, RwLock,
+        atomic::{AtomicU64, Ordering},
+    },
 };
 
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use quick_cache::sync::Cache;
 use serde::{Deserialize, Serialize};
 use tonic::{Status, metadata::MetadataMap};
 use uuid::Uuid;
@@ -92,10 +96,32 @@ pub fn bearer_token(metadata: &MetadataMap) -> Result<&str, AuthError> {
 
 /// Verifies access tokens with a replaceable set of public keys (several at once, for
 /// rotation). Cheap to clone; clones share the key set.
+///
+/// A client sends the same token with every call until it expires, and checking an Ed25519
+/// signature was a tenth of the session service's CPU per request: tokens that verified are
+/// remembered (by their exact text, bounded to [`VERIFIED_TOKENS`]), and a remembered token
+/// is accepted after checking only `exp` and `nbf` again. Replacing the key set forgets
+/// them all, so a withdrawn key's tokens are refused at once. Revocation is checked by the
+/// caller on every request either way.
 #[derive(Clone)]
 pub struct TokenVerifier {
     keys: Arc<RwLock<HashMap<String, DecodingKey>>>,
+    /// Bumped by every [`TokenVerifier::set_keys`]; a remembered token counts only when it
+    /// was verified against the current key set.
+    key_set: Arc<AtomicU64>,
+    verified: Arc<Cache<String, (u64, Verified)>>,
     validation: Arc<Validation>,
+}
+
+/// The most verified tokens remembered (about 1 KiB each).
+pub const VERIFIED_TOKENS: usize = 4096;
+
+/// Longer tokens are verified every time, not remembered (ours are ~400 bytes).
+const MAX_REMEMBERED_TOKEN: usize = 2048;
+
+/// Seconds since the epoch.
+fn now_secs() -> i64 {
+    chrono::Utc::now().timestamp()
 }
 
 impl TokenVerifier {
@@ -111,6 +137,8 @@ impl TokenVerifier {
         validation.leeway = LEEWAY_SECS;
         Self {
             keys: Arc::default(),
+            key_set: Arc::default(),
+            verified: Arc::new(Cache::new(VERIFIED_TOKENS)),
             validation: Arc::new(validation),
         }
     }
@@ -130,6 +158,8 @@ impl TokenVerifier {
             Ok(mut guard) => *guard = parsed,
             Err(poisoned) => *poisoned.into_inner() = parsed,
         }
+        self.key_set.fetch_add(1, Ordering::AcqRel);
+        self.verified.clear();
         Ok(count)
     }
 
@@ -141,8 +171,32 @@ impl TokenVerifier {
             .unwrap_or_else(|p| p.into_inner().len())
     }
 
-    /// Verifies `token`.
+    /// Verifies `token`: its signature once (then remembered), its times on every call.
     pub fn verify(&self, token: &str) -> Result<Verified, AuthError> {
+        let key_set = self.key_set.load(Ordering::Acquire);
+        if let Some((verified_with, verified)) = self.verified.get(token)
+            && verified_with == key_set
+            && self.in_time(&verified.claims)
+        {
+            return Ok(verified);
+        }
+        let verified = self.verify_signed(token)?;
+        if token.len() <= MAX_REMEMBERED_TOKEN {
+            self.verified
+                .insert(token.to_owned(), (key_set, verified.clone()));
+        }
+        Ok(verified)
+    }
+
+    /// `exp` and `nbf` checked as `jsonwebtoken` does, with the same leeway.
+    fn in_time(&self, claims: &AccessClaims) -> bool {
+        let now = now_secs();
+        let leeway = self.validation.leeway as i64;
+        claims.exp >= now - leeway && claims.nbf <= now + leeway
+    }
+
+    /// The full check: header, key, signature and claims.
+    fn verify_signed(&self, token: &str) -> Result<Verified, AuthError> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| AuthError::Invalid)?;
         if header.alg != ALGORITHM {
             return Err(AuthError::Invalid);
@@ -196,6 +250,69 @@ mod tests {
             MetadataValue::from_static("Bearer abc.def"),
         );
         assert_eq!(bearer_token(&md), Ok("abc.def"));
+    }
+
+    /// A key pair made for this test only.
+    const TEST_PRIVATE_PEM: &str = "-----BEGIN PRIVATE KEY-----\n\
+        MC4CAQAwBQYDK2VwBCIEIK7nPKMzgfdMUr/BvpwVYJ0JG38+KpENNElA3abg64fk\n\
+        -----END PRIVATE KEY-----\n";
+    const TEST_PUBLIC_PEM: &str = "-----BEGIN PUBLIC KEY-----\n\
+        MCowBQYDK2VwAyEAAusX+ocUwjI+oeVShmUnNZ6MA9huXQfAckbBOZt+Jk8=\n\
+        -----END PUBLIC KEY-----\n";
+
+    fn token(kid: &str, exp: i64) -> String {
+        let mut header = jsonwebtoken::Header::new(ALGORITHM);
+        header.kid = Some(kid.to_owned());
+        let claims = AccessClaims {
+            sub: Uuid::nil().to_string(),
+            iss: "iss".into(),
+            aud: "aud".into(),
+            iat: now_secs(),
+            nbf: now_secs(),
+            exp,
+            jti: Uuid::new_v4().to_string(),
+        };
+        let key = jsonwebtoken::EncodingKey::from_ed_pem(TEST_PRIVATE_PEM.as_bytes()).unwrap();
+        jsonwebtoken::encode(&header, &claims, &key).unwrap()
+    }
+
+    #[test]
+    fn remembered_tokens_still_expire_and_go_with_their_key() {
+        let verifier = TokenVerifier::new("iss", "aud");
+        verifier.set_keys([("k1", TEST_PUBLIC_PEM)]).unwrap();
+        let good = token("k1", now_secs() + 600);
+        assert_eq!(verifier.verify(&good).unwrap().user_id, UserId(Uuid::nil()));
+        assert!(verifier.verified.get(good.as_str()).is_some(), "remembered");
+        assert_eq!(verifier.verify(&good).unwrap().user_id, UserId(Uuid::nil()));
+
+        // A remembered token is checked for time on every call: an expired one is refused.
+        let stale = token("k1", now_secs() + 600);
+        let mut remembered = verifier.verify(&stale).unwrap();
+        remembered.claims.exp = now_secs() - LEEWAY_SECS as i64 - 1;
+        let key_set = verifier.key_set.load(Ordering::Acquire);
+        verifier
+            .verified
+            .insert(stale.clone(), (key_set, remembered));
+        // The remembered entry is out of time, so the token is verified again, in full.
+        let fresh = verifier.verify(&stale).unwrap();
+        assert!(fresh.claims.exp > now_secs(), "{:?}", fresh.claims);
+        let expired = token("k1", now_secs() - LEEWAY_SECS as i64 - 1);
+        assert_eq!(verifier.verify(&expired).unwrap_err(), AuthError::Invalid);
+        assert!(verifier.verified.get(expired.as_str()).is_none());
+
+        // Withdrawing the key withdraws its remembered tokens.
+        verifier.set_keys([("k2", TEST_PUBLIC_PEM)]).unwrap();
+        assert_eq!(
+            verifier.verify(&good).unwrap_err(),
+            AuthError::UnknownKey("k1".into())
+        );
+        // A tampered copy of a remembered token is checked in full.
+        verifier.set_keys([("k1", TEST_PUBLIC_PEM)]).unwrap();
+        assert!(verifier.verify(&good).is_ok());
+        let mut tampered = good.clone();
+        tampered.pop();
+        tampered.push(if good.ends_with('A') { 'B' } else { 'A' });
+        assert_eq!(verifier.verify(&tampered).unwrap_err(), AuthError::Invalid);
     }
 
     #[test]
