@@ -1,7 +1,7 @@
 //! The interview use cases: create, read, answer, complete, abandon. The gRPC adapter, the
 //! queue worker and the sweeper all go through here.
 
-use std::time::Duration;
+use std::{collections::HashSet, time::Duration};
 
 use interview_coach_common::batch::Batcher;
 use interview_coach_proto::{evaluation::v1::EvaluationView, session::v1 as pb};
@@ -24,6 +24,56 @@ const MARK_BATCH: usize = 64;
 /// Mark statements running at once.
 const MARK_BATCHES_IN_FLIGHT: usize = 2;
 
+/// The most answers stored in one statement.
+const ANSWER_BATCH: usize = 64;
+/// Answer statements running at once.
+const ANSWER_BATCHES_IN_FLIGHT: usize = 2;
+
+/// Stores `answers` in one statement; one outcome per answer, in order. A second answer to
+/// a question in the same batch is stored after the first (and so refused as already
+/// answered); when the statement fails as a whole, each answer is stored on its own, so that
+/// each caller gets its own outcome.
+async fn answer_batch(
+    pool: &PgPool,
+    answers: Vec<repo::AnswerToStore>,
+    hold: Duration,
+) -> Vec<repo::StoredAnswer> {
+    let mut seen = HashSet::with_capacity(answers.len());
+    let (firsts, repeats): (Vec<usize>, Vec<usize>) =
+        (0..answers.len()).partition(|&i| seen.insert(answers[i].1.question_id));
+    let mut outcomes: Vec<Option<repo::StoredAnswer>> = answers.iter().map(|_| None).collect();
+    let batch: Vec<repo::AnswerToStore> = firsts.iter().map(|&i| answers[i].clone()).collect();
+    let alone = match repo::insert_answers(pool, &batch, hold).await {
+        Ok(stored) => {
+            for (&i, outcome) in firsts.iter().zip(stored) {
+                outcomes[i] = Some(outcome);
+            }
+            repeats
+        }
+        Err(err) if batch.len() == 1 => {
+            outcomes[firsts[0]] = Some(Err(err));
+            repeats
+        }
+        Err(err) => {
+            tracing::debug!(error = %err, answers = batch.len(), "batch of answers failed; storing one by one");
+            (0..answers.len()).collect()
+        }
+    };
+    for i in alone {
+        let one = std::slice::from_ref(&answers[i]);
+        outcomes[i] = Some(match repo::insert_answers(pool, one, hold).await {
+            Ok(mut stored) => stored
+                .pop()
+                .unwrap_or_else(|| Err(SessionError::Internal("no outcome".into()))),
+            Err(err) => Err(err),
+        });
+    }
+    outcomes
+        .into_iter()
+        .map(|o| o.unwrap_or_else(|| Err(SessionError::Internal("no outcome".into()))))
+        .collect()
+}
+
 /// Marks `ids` evaluated in one statement; when that fails, one by one, so that each caller
 /// gets its own outcome.
 async fn mark_batch(pool: &PgPool, ids: Vec<Uuid>) -> Vec<Result<()>> {
@@ -41,6 +91,8 @@ async fn mark_batch(pool: &PgPool, ids: Vec<Uuid>) -> Vec<Result<()>> {
 #[derive(Clone)]
 pub struct Interviews {
     pool: PgPool,
+    /// Stores answers, many per statement under load.
+    answers: Batcher<repo::AnswerToStore, repo::StoredAnswer>,
     /// Marks answers evaluated, many per statement under load.
     marks: Batcher<Uuid, Result<()>>,
     evaluation: EvaluationClient,
@@ -57,6 +109,15 @@ impl Interviews {
         submit_wait: Duration,
         recent_sessions_excluded: i64,
     ) -> Self {
+        // Keep the worker off an answer while SubmitAnswer tries inline (plus a margin).
+        let hold = submit_wait.min(evaluation.evaluate_timeout()) + Duration::from_secs(2);
+        let answers = {
+            let pool = pool.clone();
+            Batcher::spawn(ANSWER_BATCH, ANSWER_BATCHES_IN_FLIGHT, move |answers| {
+                let pool = pool.clone();
+                async move { answer_batch(&pool, answers, hold).await }
+            })
+        };
         let marks = {
             let pool = pool.clone();
             Batcher::spawn(MARK_BATCH, MARK_BATCHES_IN_FLIGHT, move |ids: Vec<Uuid>| {
@@ -66,6 +127,7 @@ impl Interviews {
         };
         Self {
             pool,
+            answers,
             marks,
             evaluation,
             submit_wait,
@@ -167,9 +229,11 @@ impl Interviews {
         answer: NewAnswer,
     ) -> Result<pb::SubmitAnswerResponse> {
         let wait = self.submit_wait.min(self.evaluation.evaluate_timeout());
-        // Keep the worker off this answer while we try inline (plus a margin).
-        let hold = wait + Duration::from_secs(2);
-        let (pending, created_at) = repo::insert_answer(&self.pool, user_id, &answer, hold).await?;
+        let (pending, created_at) = self
+            .answers
+            .submit((user_id, answer))
+            .await
+            .map_err(|err| SessionError::Internal(err.to_string()))??;
         let stored = pb::Answer {
             id: pending.answer_id.to_string(),
             text: pending.answer_text.clone(),
@@ -312,4 +376,102 @@ fn already_finished(status: &str) -> SessionError {
         "the session is already {}",
         status.replace('_', " ")
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::AnswerText;
+
+    /// A user with an in-progress session of two questions; (user, session, questions).
+    async fn session(pool: &PgPool, status: &str) -> (Uuid, Uuid, Vec<Uuid>) {
+        let (user_id, session_id): (Uuid, Uuid) = sqlx::query_as(
+            "WITH u AS (INSERT INTO users (email, password_hash, name) \
+                        VALUES (gen_random_uuid() || '@b.co', 'x', 'A') RETURNING id) \
+             INSERT INTO interview_sessions (user_id, type, duration_minutes, difficulty, status) \
+             SELECT id, 'technical', 30, 'easy', $1 FROM u RETURNING user_id, id",
+        )
+        .bind(status)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        let questions = sqlx::query_scalar(
+            "INSERT INTO interview_questions \
+                 (session_id, position, question_text, question_type, difficulty) \
+             SELECT $1, p, 'Why?', 'technical', 'easy' FROM generate_series(1, 2) AS p \
+             RETURNING id",
+        )
+        .bind(session_id)
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        (user_id, session_id, questions)
+    }
+
+    fn answer(user_id: Uuid, session_id: Uuid, question_id: Uuid) -> repo::AnswerToStore {
+        let text = AnswerText::new(format!("Because {question_id}.")).unwrap();
+        (
+            user_id,
+            NewAnswer {
+                session_id,
+                question_id,
+                text,
+            },
+        )
+    }
+
+    fn outcome(result: &repo::StoredAnswer) -> String {
+        match result {
+            Ok(_) => "stored".into(),
+            Err(SessionError::NotFound(what)) => format!("{what} not found"),
+            Err(SessionError::AlreadyAnswered) => "already answered".into(),
+            Err(SessionError::FailedPrecondition(_)) => "closed".into(),
+            Err(other) => format!("{other}"),
+        }
+    }
+
+    #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
+    async fn each_answer_of_a_batch_gets_its_own_outcome(pool: PgPool) {
+        let (user, open, q) = session(&pool, "in_progress").await;
+        let (other_user, other, other_q) = session(&pool, "in_progress").await;
+        let (completed_user, completed, completed_q) = session(&pool, "completed").await;
+        let hold = Duration::from_secs(5);
+        let batch = vec![
+            answer(user, open, q[0]),
+            answer(user, open, q[0]), // the same question again, same batch
+            answer(user, other, other_q[0]), // someone else's session
+            answer(user, open, other_q[1]), // a question of another session
+            answer(completed_user, completed, completed_q[0]),
+            answer(other_user, other, other_q[1]),
+        ];
+        let outcomes = answer_batch(&pool, batch, hold).await;
+        let seen: Vec<String> = outcomes.iter().map(outcome).collect();
+        assert_eq!(
+            seen,
+            [
+                "stored",
+                "already answered",
+                "session not found",
+                "question not found",
+                "closed",
+                "stored"
+            ]
+        );
+        let (pending, _) = outcomes[0].as_ref().unwrap();
+        assert_eq!((pending.session_id, pending.question_id), (open, q[0]));
+        assert_eq!(pending.question_text, "Why?");
+        let stored: Vec<(Uuid, String)> = sqlx::query_as(
+            "SELECT question_id, evaluation_status FROM interview_answers ORDER BY created_at",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        assert_eq!(stored.len(), 2);
+        assert!(stored.contains(&(q[0], "pending".into())));
+        assert!(stored.contains(&(other_q[1], "pending".into())));
+
+        // Answered already, in an earlier batch.
+        let again = answer_batch(&pool, vec![answer(user, open, q[0])], hold).await;
+        assert_eq!(outcome(&again[0]), "already answered");
+    }
 }

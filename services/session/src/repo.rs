@@ -4,10 +4,7 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use interview_coach_common::{
-    db,
-    domain::{Difficulty, InterviewType},
-};
+use interview_coach_common::domain::{Difficulty, InterviewType};
 use interview_coach_proto::evaluation::v1 as eval_pb;
 use rust_decimal::Decimal;
 use sqlx::{PgPool, Postgres, Transaction};
@@ -322,11 +319,14 @@ pub async fn list_sessions(
     .await?)
 }
 
-/// What [`insert_answer`]'s statement saw and did.
+/// What [`insert_answers`]' statement saw and did for one answer.
 #[derive(sqlx::FromRow)]
 struct AnswerInsert {
-    status: String,
-    before_deadline: bool,
+    /// The answer's place in the batch (1-based).
+    n: i64,
+    /// `None`: no such session of this user.
+    status: Option<String>,
+    before_deadline: Option<bool>,
     question_text: Option<String>,
     question_type: Option<String>,
     difficulty: Option<String>,
@@ -335,58 +335,93 @@ struct AnswerInsert {
     created_at: Option<DateTime<Utc>>,
 }
 
-/// Stores an answer after checking, under a share lock on the session row (so it cannot
-/// race CompleteSession), that the session is the user's, in progress and before its
-/// deadline, and that the question belongs to it: one statement (its own transaction), one
-/// round trip. The answer is held back from the queue worker for `hold` while the caller
-/// tries to evaluate it inline.
-pub async fn insert_answer(
+/// An answer to store: the user who sends it, and the answer.
+pub type AnswerToStore = (Uuid, NewAnswer);
+/// A stored answer, pending its evaluation, and when it was stored; or why it was refused.
+pub type StoredAnswer = Result<(PendingAnswer, DateTime<Utc>)>;
+
+/// Stores answers in one statement (its own transaction: one round trip, one commit), each
+/// after checking, under a share lock on its session row (so it cannot race
+/// CompleteSession), that the session is the user's, in progress and before its deadline,
+/// that the question belongs to it and has no answer yet. The answers are held back from
+/// the queue worker for `hold` while their callers try to evaluate them inline.
+///
+/// Gives one outcome per answer, in order. Two answers to one question must not share a
+/// batch (the second would read as stored); `Err` when the statement as a whole failed.
+pub async fn insert_answers(
     pool: &PgPool,
-    user_id: Uuid,
-    answer: &NewAnswer,
+    answers: &[AnswerToStore],
     hold: Duration,
-) -> Result<(PendingAnswer, DateTime<Utc>)> {
-    let outcome: Option<AnswerInsert> = sqlx::query_as(
-        "WITH s AS ( \
-             SELECT status, \
-                    COALESCE(created_at, NOW()) + make_interval(mins => duration_minutes) > NOW() \
-                        AS before_deadline \
-             FROM interview_sessions WHERE id = $1 AND user_id = $2 FOR SHARE), \
+) -> Result<Vec<StoredAnswer>> {
+    let column = |f: fn(&AnswerToStore) -> Uuid| answers.iter().map(f).collect::<Vec<_>>();
+    let mut rows: Vec<AnswerInsert> = sqlx::query_as(
+        "WITH i AS ( \
+             SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::text[]) \
+                 WITH ORDINALITY AS i(user_id, session_id, question_id, answer_text, n)), \
+         s AS ( \
+             SELECT i.n, s.status, \
+                    COALESCE(s.created_at, NOW()) + make_interval(mins => s.duration_minutes) \
+                        > NOW() AS before_deadline \
+             FROM i JOIN interview_sessions s ON s.id = i.session_id AND s.user_id = i.user_id \
+             FOR SHARE OF s), \
          q AS ( \
-             SELECT question_text, question_type, difficulty, question_data \
-             FROM interview_questions WHERE id = $3 AND session_id = $1), \
+             SELECT i.n, q.question_text, q.question_type, q.difficulty, q.question_data \
+             FROM i JOIN interview_questions q \
+                 ON q.id = i.question_id AND q.session_id = i.session_id), \
          inserted AS ( \
              INSERT INTO interview_answers \
                  (session_id, question_id, answer_text, evaluation_attempts, next_evaluation_at) \
-             SELECT $1, $3, $4, 1, NOW() + make_interval(secs => $5) FROM s, q \
+             SELECT i.session_id, i.question_id, i.answer_text, 1, \
+                    NOW() + make_interval(secs => $5) \
+             FROM i JOIN s ON s.n = i.n JOIN q ON q.n = i.n \
              WHERE s.status = 'in_progress' AND s.before_deadline \
-             RETURNING id, COALESCE(created_at, NOW()) AS created_at) \
-         SELECT s.status, s.before_deadline, q.question_text, q.question_type, q.difficulty, \
-                q.question_data, inserted.id AS answer_id, inserted.created_at \
-         FROM s LEFT JOIN q ON TRUE LEFT JOIN inserted ON TRUE",
+             ORDER BY i.n \
+             ON CONFLICT (question_id) DO NOTHING \
+             RETURNING id, question_id, COALESCE(created_at, NOW()) AS created_at) \
+         SELECT i.n, s.status, s.before_deadline, q.question_text, q.question_type, \
+                q.difficulty, q.question_data, inserted.id AS answer_id, inserted.created_at \
+         FROM i LEFT JOIN s ON s.n = i.n LEFT JOIN q ON q.n = i.n \
+              LEFT JOIN inserted ON inserted.question_id = i.question_id \
+         ORDER BY i.n",
     )
-    .bind(answer.session_id)
-    .bind(user_id)
-    .bind(answer.question_id)
-    .bind(answer.text.as_str())
+    .bind(column(|(user_id, _)| *user_id))
+    .bind(column(|(_, a)| a.session_id))
+    .bind(column(|(_, a)| a.question_id))
+    .bind(
+        answers
+            .iter()
+            .map(|(_, a)| a.text.as_str())
+            .collect::<Vec<_>>(),
+    )
     .bind(hold.as_secs_f64())
-    .fetch_optional(pool)
-    .await
-    .map_err(|err| {
-        if db::unique_violation(&err).is_some() {
-            SessionError::AlreadyAnswered
-        } else {
-            err.into()
-        }
-    })?;
-    let outcome = outcome.ok_or(SessionError::NotFound("session"))?;
-    if outcome.status != SessionStatus::InProgress.as_str() {
-        return Err(SessionError::FailedPrecondition(format!(
-            "the session is {}; answers are closed",
-            outcome.status.replace('_', " ")
+    .fetch_all(pool)
+    .await?;
+    if rows.len() != answers.len() || rows.iter().enumerate().any(|(i, r)| r.n != i as i64 + 1) {
+        return Err(SessionError::Internal(format!(
+            "{} answers stored, {} outcomes",
+            answers.len(),
+            rows.len()
         )));
     }
-    if !outcome.before_deadline {
+    Ok(rows
+        .drain(..)
+        .zip(answers)
+        .map(|(row, (_, answer))| answer_outcome(answer, row))
+        .collect())
+}
+
+/// The checks of [`insert_answers`] in the order a caller sees them.
+fn answer_outcome(answer: &NewAnswer, outcome: AnswerInsert) -> StoredAnswer {
+    let (Some(status), Some(before_deadline)) = (outcome.status, outcome.before_deadline) else {
+        return Err(SessionError::NotFound("session"));
+    };
+    if status != SessionStatus::InProgress.as_str() {
+        return Err(SessionError::FailedPrecondition(format!(
+            "the session is {}; answers are closed",
+            status.replace('_', " ")
+        )));
+    }
+    if !before_deadline {
         return Err(SessionError::FailedPrecondition(
             "the session's time is up; answers are closed".into(),
         ));
@@ -398,10 +433,9 @@ pub async fn insert_answer(
     ) else {
         return Err(SessionError::NotFound("question"));
     };
+    // Every check passed and nothing was inserted: the question had an answer already.
     let (Some(answer_id), Some(created_at)) = (outcome.answer_id, outcome.created_at) else {
-        return Err(SessionError::Internal(
-            "the answer passed every check but was not inserted".into(),
-        ));
+        return Err(SessionError::AlreadyAnswered);
     };
     Ok((
         PendingAnswer {
