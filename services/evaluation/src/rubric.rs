@@ -2,6 +2,8 @@
 //! covered. It comes from the request, else from the bank question, else it is derived from
 //! the question text and hints.
 
+use std::collections::HashSet;
+
 use interview_coach_proto::common::v1 as pb;
 
 use crate::{bank::Bank, scoring::text};
@@ -19,6 +21,10 @@ pub const MAX_TERM_CHARS: usize = 100;
 pub struct KeyPoint {
     point: String,
     terms: Vec<String>,
+    /// The terms compiled to stems (once, here, not per answer scored).
+    patterns: Vec<text::TermPattern>,
+    /// The stems of the point's own content words.
+    own_stems: HashSet<String>,
 }
 
 /// Why a key point is not acceptable.
@@ -43,16 +49,32 @@ impl KeyPoint {
         }
         if terms.is_empty()
             || terms.len() > MAX_TERMS
-            || terms
-                .iter()
-                .any(|t| t.chars().count() > MAX_TERM_CHARS || text::TermPattern::new(t).is_none())
+            || terms.iter().any(|t| t.chars().count() > MAX_TERM_CHARS)
         {
             return Err(KeyPointError::Terms);
         }
+        let terms: Vec<String> = terms.iter().map(|t| t.trim().to_lowercase()).collect();
+        let patterns = terms
+            .iter()
+            .map(|t| text::TermPattern::new(t))
+            .collect::<Option<Vec<_>>>()
+            .ok_or(KeyPointError::Terms)?;
         Ok(Self {
+            own_stems: text::content_stems(&text::tokenize(point)),
             point: point.to_owned(),
-            terms: terms.iter().map(|t| t.trim().to_lowercase()).collect(),
+            terms,
+            patterns,
         })
+    }
+
+    /// The terms, compiled.
+    pub fn patterns(&self) -> &[text::TermPattern] {
+        &self.patterns
+    }
+
+    /// The stems of the point's own content words.
+    pub fn own_stems(&self) -> &HashSet<String> {
+        &self.own_stems
     }
 
     /// The point's name.
@@ -177,7 +199,7 @@ const ASKING_WORDS: &[&str] = &[
 ];
 
 fn content_words(text: &str) -> Vec<String> {
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = HashSet::new();
     text::tokenize(text)
         .into_iter()
         .filter(|t| t.is_content() && !t.is_number() && t.word.len() > 3)

@@ -157,7 +157,7 @@ pub struct EvaluationWriter {
 /// The most evaluations in one insert.
 const MAX_BATCH: usize = 64;
 /// Batches written at once (each holds one pooled connection).
-const BATCHES_IN_FLIGHT: usize = 2;
+const BATCHES_IN_FLIGHT: usize = 1;
 
 impl EvaluationWriter {
     /// Starts the writer over `pool` on the current runtime.

@@ -22,12 +22,12 @@ const FINISH_ATTEMPTS: usize = 3;
 /// The most answers marked evaluated in one statement.
 const MARK_BATCH: usize = 64;
 /// Mark statements running at once.
-const MARK_BATCHES_IN_FLIGHT: usize = 2;
+const MARK_BATCHES_IN_FLIGHT: usize = 1;
 
 /// The most answers stored in one statement.
 const ANSWER_BATCH: usize = 64;
 /// Answer statements running at once.
-const ANSWER_BATCHES_IN_FLIGHT: usize = 2;
+const ANSWER_BATCHES_IN_FLIGHT: usize = 1;
 
 /// Stores `answers` in one statement; one outcome per answer, in order. A second answer to
 /// a question in the same batch is stored after the first (and so refused as already

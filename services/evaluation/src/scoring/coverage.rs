@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use super::text::{self, TermPattern, Token};
+use super::text::Token;
 use crate::rubric::Rubric;
 
 /// How one key point fared.
@@ -60,18 +60,16 @@ pub fn measure(rubric: &Rubric, tokens: &[Token]) -> Coverage {
         .points
         .iter()
         .map(|key_point| {
-            let patterns: Vec<TermPattern> = key_point
-                .terms()
+            let hits: Vec<(usize, usize)> = key_point
+                .patterns()
                 .iter()
-                .filter_map(|t| TermPattern::new(t))
+                .filter_map(|p| p.find(tokens))
                 .collect();
-            let hits: Vec<(usize, usize)> =
-                patterns.iter().filter_map(|p| p.find(tokens)).collect();
             let evidence = hits
                 .iter()
                 .min_by_key(|h| h.0)
                 .map(|&(from, to)| (tokens[from].start, tokens[to - 1].end));
-            let own = text::content_stems(&text::tokenize(key_point.point()));
+            let own = key_point.own_stems();
             let own_found = own
                 .iter()
                 .filter(|s| answer_stems.contains(s.as_str()))
@@ -98,6 +96,7 @@ pub fn measure(rubric: &Rubric, tokens: &[Token]) -> Coverage {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scoring::text;
     use crate::rubric::{KeyPoint, RubricOrigin};
 
     fn rubric() -> Rubric {

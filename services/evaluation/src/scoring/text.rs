@@ -1,9 +1,11 @@
 //! Text primitives of the built-in evaluator: tokens with their stems and positions, stop
 //! words, term patterns matched by stem (so "cache" matches "caching"), sentences and quotes.
 
-use std::{collections::HashSet, sync::LazyLock};
+use std::{
+    collections::{HashMap, HashSet},
+    sync::{LazyLock, RwLock},
+};
 
-use quick_cache::sync::Cache;
 use rust_stemmers::{Algorithm, Stemmer};
 
 static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
@@ -11,11 +13,13 @@ static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::
 /// Words already stemmed. Every answer, question, hint and rubric term is tokenized on every
 /// evaluation, and the Snowball stemmer was the largest part of scoring's CPU; the words of
 /// answers repeat (technical vocabulary, the question's own words), so most are found here.
-/// Bounded by count: at most [`STEM_CACHE_WORDS`] short strings (a few MiB).
-static STEMS: LazyLock<Cache<String, String>> = LazyLock::new(|| Cache::new(STEM_CACHE_WORDS));
-const STEM_CACHE_WORDS: usize = 50_000;
+/// A plain map behind a read-write lock: lookups share the lock and cost a hash and a
+/// compare (a concurrent cache with per-entry bookkeeping cost more than the stemming it
+/// saved). Bounded: when it holds [`STEM_MEMO_WORDS`] words it starts again from empty.
+static STEMS: LazyLock<RwLock<HashMap<String, String>>> = LazyLock::new(RwLock::default);
+const STEM_MEMO_WORDS: usize = 50_000;
 /// Longer "words" (pasted identifiers, URLs) are stemmed each time, not kept.
-const STEM_CACHE_MAX_WORD: usize = 32;
+const STEM_MEMO_MAX_WORD: usize = 32;
 
 /// One word of a text: lower-cased, stemmed, and where it was (byte offsets).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,14 +51,19 @@ pub fn stem(word: &str) -> String {
     if word.chars().any(|c| c.is_ascii_digit()) {
         return word.to_owned();
     }
-    if word.len() > STEM_CACHE_MAX_WORD {
+    if word.len() > STEM_MEMO_MAX_WORD {
         return stem_uncached(word);
     }
-    if let Some(stem) = STEMS.get(word) {
+    if let Some(stem) = STEMS.read().ok().and_then(|memo| memo.get(word).cloned()) {
         return stem;
     }
     let stem = stem_uncached(word);
-    STEMS.insert(word.to_owned(), stem.clone());
+    if let Ok(mut memo) = STEMS.write() {
+        if memo.len() >= STEM_MEMO_WORDS {
+            memo.clear();
+        }
+        memo.insert(word.to_owned(), stem.clone());
+    }
     stem
 }
 
@@ -324,7 +333,7 @@ mod tests {
 
     #[test]
     fn remembered_stems_are_the_stemmer_s() {
-        let long = "x".repeat(STEM_CACHE_MAX_WORD + 1) + "ing";
+        let long = "x".repeat(STEM_MEMO_MAX_WORD + 1) + "ing";
         for word in [
             "caching",
             "caches",
@@ -338,11 +347,9 @@ mod tests {
             assert_eq!(stem(word), first, "{word}, from the memo");
         }
         assert_eq!(stem("caching"), "cach");
-        assert!(STEMS.get("caching").is_some());
-        assert!(
-            STEMS.get(long.as_str()).is_none(),
-            "long words are not kept"
-        );
+        let memo = STEMS.read().unwrap();
+        assert!(memo.contains_key("caching"));
+        assert!(!memo.contains_key(long.as_str()), "long words are not kept");
     }
 
     #[test]
