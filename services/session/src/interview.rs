@@ -154,7 +154,7 @@ impl Interviews {
     }
 
     /// Generates the questions first, then stores the session with them in one
-    /// transaction: an evaluation outage writes nothing.
+    /// transaction: an evaluation outage writes nothing. Answers with the rows as stored.
     pub async fn create(&self, user_id: Uuid, new: NewSession) -> Result<pb::Session> {
         let exclude =
             repo::recent_question_keys(&self.pool, user_id, self.recent_sessions_excluded).await?;
@@ -174,8 +174,12 @@ impl Interviews {
                 questions.len()
             )));
         }
-        let session_id = repo::insert_session(&self.pool, user_id, &new, &questions).await?;
-        self.get(user_id, session_id).await
+        let (row, questions) = repo::insert_session(&self.pool, user_id, &new, &questions).await?;
+        Ok(views::session(
+            &row,
+            questions,
+            &views::EvaluationsByAnswer::new(),
+        ))
     }
 
     /// The session with its questions, answers and evaluations: one query, and a call to

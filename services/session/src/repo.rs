@@ -114,22 +114,30 @@ pub async fn recent_question_keys(
     .await?)
 }
 
-/// Stores a session and its ordered questions in one transaction.
+/// Stores a new session with its questions in one transaction; returns the rows as stored
+/// (what GetSession would read back, with no answers yet), so CreateSession answers without
+/// reading them again.
 pub async fn insert_session(
     pool: &PgPool,
     user_id: Uuid,
     new: &NewSession,
     questions: &[eval_pb::GeneratedQuestion],
-) -> Result<Uuid> {
+) -> Result<(SessionRow, Vec<QuestionRow>)> {
     let mut tx = pool.begin().await?;
-    let session_id: Uuid = sqlx::query_scalar(
+    let session: SessionRow = sqlx::query_as(
         "INSERT INTO interview_sessions (user_id, type, duration_minutes, difficulty) \
-         VALUES ($1, $2, $3, $4) RETURNING id",
+         VALUES ($1, $2, $3, $4) \
+         RETURNING id, type, duration_minutes, difficulty, status, overall_score, \
+             COALESCE(created_at, NOW()) AS created_at, completed_at, \
+             COALESCE(updated_at, NOW()) AS updated_at, \
+             $5::bigint AS question_count, 0::bigint AS answered_count, \
+             COALESCE(created_at, NOW()) + make_interval(mins => duration_minutes) AS deadline",
     )
     .bind(user_id)
     .bind(new.interview_type.as_str())
     .bind(new.duration.get())
     .bind(new.difficulty.as_str())
+    .bind(questions.len() as i64)
     .fetch_one(&mut *tx)
     .await
     .map_err(|err| match &err {
@@ -141,26 +149,58 @@ pub async fn insert_session(
     })?;
 
     let positions: Vec<i32> = (1..=questions.len() as i32).collect();
-    let texts: Vec<String> = questions.iter().map(|q| q.text.clone()).collect();
+    let texts: Vec<&str> = questions.iter().map(|q| q.text.as_str()).collect();
     let data: Vec<serde_json::Value> = questions
         .iter()
         .map(|q| QuestionData::from_generated(q).to_json())
         .collect();
-    sqlx::query(
+    let ids: Vec<(Uuid, i32)> = sqlx::query_as(
         "INSERT INTO interview_questions \
              (session_id, position, question_text, question_type, difficulty, question_data) \
-         SELECT $1, p, t, $2, $3, d FROM UNNEST($4::int[], $5::text[], $6::jsonb[]) AS u(p, t, d)",
+         SELECT $1, p, t, $2, $3, d FROM UNNEST($4::int[], $5::text[], $6::jsonb[]) AS u(p, t, d) \
+         RETURNING id, position",
     )
-    .bind(session_id)
+    .bind(session.id)
     .bind(new.interview_type.as_str())
     .bind(new.difficulty.as_str())
     .bind(&positions)
     .bind(&texts)
     .bind(&data)
-    .execute(&mut *tx)
+    .fetch_all(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(session_id)
+
+    let mut by_position: Vec<Option<(Uuid, i32)>> = vec![None; questions.len()];
+    for (id, position) in ids {
+        if let Some(slot) = usize::try_from(position - 1)
+            .ok()
+            .and_then(|i| by_position.get_mut(i))
+        {
+            *slot = Some((id, position));
+        }
+    }
+    let stored = by_position
+        .into_iter()
+        .zip(texts)
+        .zip(data)
+        .map(|((id, text), data)| {
+            let (id, position) =
+                id.ok_or_else(|| SessionError::Internal("a question was not stored".into()))?;
+            Ok(QuestionRow {
+                id,
+                position,
+                question_text: text.to_owned(),
+                question_type: new.interview_type.as_str().to_owned(),
+                difficulty: new.difficulty.as_str().to_owned(),
+                question_data: Some(data),
+                answer_id: None,
+                answer_text: None,
+                answer_created_at: None,
+                evaluation_status: None,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok((session, stored))
 }
 
 /// A session by id alone (the sweeper's view).

@@ -31,6 +31,22 @@ async fn a_full_interview_scores_every_answer_and_feeds_progress(pool: sqlx::PgP
         .unwrap();
     assert_eq!(session.question_count, 4);
     assert_eq!(session.questions.len(), 4);
+    // CreateSession answers with the rows it stored, not a read-back: the same as GetSession.
+    let mut read = client
+        .get_session(authed(
+            &user,
+            pb::GetSessionRequest {
+                session_id: session.id.clone(),
+            },
+        ))
+        .await
+        .unwrap()
+        .into_inner()
+        .session
+        .unwrap();
+    let mut created = session.clone();
+    (created.time_remaining, read.time_remaining) = (None, None);
+    assert_eq!(created, read);
     assert_eq!(session.status(), SessionStatus::InProgress);
     let positions: Vec<i32> = session.questions.iter().map(|q| q.position).collect();
     assert_eq!(positions, vec![1, 2, 3, 4]);

@@ -96,8 +96,8 @@ pub fn measure(rubric: &Rubric, tokens: &[Token]) -> Coverage {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scoring::text;
     use crate::rubric::{KeyPoint, RubricOrigin};
+    use crate::scoring::text;
 
     fn rubric() -> Rubric {
         Rubric {
