@@ -2,7 +2,10 @@
 //! covered. It comes from the request, else from the bank question, else it is derived from
 //! the question text and hints.
 
-use std::collections::HashSet;
+use std::{
+    collections::{HashMap, HashSet},
+    sync::{Arc, LazyLock, RwLock},
+};
 
 use interview_coach_proto::common::v1 as pb;
 
@@ -16,16 +19,28 @@ pub const MAX_TERMS: usize = 20;
 pub const MAX_TERM_CHARS: usize = 100;
 
 /// One point a good answer covers and the words that show it (validated: a non-empty
-/// point, 1 to 20 terms, each with at least one word).
+/// point, 1 to 20 terms, each with at least one word), compiled for matching. Cheap to
+/// clone (shared).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct KeyPoint {
+pub struct KeyPoint(Arc<Compiled>);
+
+#[derive(Debug, PartialEq, Eq)]
+struct Compiled {
     point: String,
     terms: Vec<String>,
-    /// The terms compiled to stems (once, here, not per answer scored).
+    /// The terms compiled to stems.
     patterns: Vec<text::TermPattern>,
     /// The stems of the point's own content words.
     own_stems: HashSet<String>,
 }
+
+/// Key points already compiled, by their point and terms as received. The session service
+/// sends a question's key points with every answer to it, and compiling them (tokenizing
+/// and stemming every term) was a tenth of the evaluation service's CPU per answer. Bounded:
+/// at [`KEY_POINT_MEMO`] entries it starts again from empty.
+type Memo = HashMap<(String, Vec<String>), KeyPoint>;
+static COMPILED: LazyLock<RwLock<Memo>> = LazyLock::new(RwLock::default);
+const KEY_POINT_MEMO: usize = 10_000;
 
 /// Why a key point is not acceptable.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -41,8 +56,28 @@ pub enum KeyPointError {
 }
 
 impl KeyPoint {
-    /// Validates a point and its terms (terms are trimmed and lower-cased).
+    /// Validates a point and its terms (terms are trimmed and lower-cased) and compiles
+    /// them, or takes them from the memo of those already compiled.
     pub fn new(point: &str, terms: &[String]) -> Result<Self, KeyPointError> {
+        let key = (point.to_owned(), terms.to_vec());
+        if let Some(known) = COMPILED
+            .read()
+            .ok()
+            .and_then(|memo| memo.get(&key).cloned())
+        {
+            return Ok(known);
+        }
+        let compiled = Self::compile(point, terms)?;
+        if let Ok(mut memo) = COMPILED.write() {
+            if memo.len() >= KEY_POINT_MEMO {
+                memo.clear();
+            }
+            memo.insert(key, compiled.clone());
+        }
+        Ok(compiled)
+    }
+
+    fn compile(point: &str, terms: &[String]) -> Result<Self, KeyPointError> {
         let point = point.trim();
         if point.is_empty() || point.chars().count() > MAX_POINT_CHARS {
             return Err(KeyPointError::Point);
@@ -59,39 +94,39 @@ impl KeyPoint {
             .map(|t| text::TermPattern::new(t))
             .collect::<Option<Vec<_>>>()
             .ok_or(KeyPointError::Terms)?;
-        Ok(Self {
+        Ok(Self(Arc::new(Compiled {
             own_stems: text::content_stems(&text::tokenize(point)),
             point: point.to_owned(),
             terms,
             patterns,
-        })
+        })))
     }
 
     /// The terms, compiled.
     pub fn patterns(&self) -> &[text::TermPattern] {
-        &self.patterns
+        &self.0.patterns
     }
 
     /// The stems of the point's own content words.
     pub fn own_stems(&self) -> &HashSet<String> {
-        &self.own_stems
+        &self.0.own_stems
     }
 
     /// The point's name.
     pub fn point(&self) -> &str {
-        &self.point
+        &self.0.point
     }
 
     /// The terms that show it.
     pub fn terms(&self) -> &[String] {
-        &self.terms
+        &self.0.terms
     }
 
     /// On the wire.
     pub fn to_proto(&self) -> pb::KeyPoint {
         pb::KeyPoint {
-            point: self.point.clone(),
-            terms: self.terms.clone(),
+            point: self.0.point.clone(),
+            terms: self.0.terms.clone(),
         }
     }
 }
@@ -249,6 +284,24 @@ mod tests {
         );
         let terms = KeyPoint::new("p", &[" Hash Map ".into()]).unwrap();
         assert_eq!(terms.terms(), ["hash map"]);
+    }
+
+    #[test]
+    fn remembered_key_points_are_the_compiled_ones() {
+        let terms = vec!["Caching".to_owned(), "hash map".to_owned()];
+        let first = KeyPoint::new("Uses a cache", &terms).unwrap();
+        let again = KeyPoint::new("Uses a cache", &terms).unwrap();
+        assert!(Arc::ptr_eq(&first.0, &again.0), "from the memo");
+        assert_eq!(first, KeyPoint::compile("Uses a cache", &terms).unwrap());
+        assert_eq!(first.patterns().len(), 2);
+        assert!(first.own_stems().contains("cach"));
+        // A refused key point is refused every time (nothing is remembered for it).
+        for _ in 0..2 {
+            assert_eq!(
+                KeyPoint::new("p", &["--".into()]),
+                Err(KeyPointError::Terms)
+            );
+        }
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! any other scoring (and they never reach an LLM). In order: instructions to the grader,
 //! "I don't know", gibberish, too short, the question pasted back, off-topic.
 
-use std::collections::HashSet;
+use std::{collections::HashSet, sync::LazyLock};
+
+use aho_corasick::AhoCorasick;
 
 use super::{coverage::Coverage, text::Token};
 
@@ -137,11 +139,18 @@ const GRADE_VERBS: &[&str] = &[
     "give", "award", "assign", "grant", "rate", "score", "grade", "mark",
 ];
 
+/// Finds any of `phrases` as whole words in a [`normalized`] text, in one pass.
+fn phrase_matcher(phrases: &[&str]) -> AhoCorasick {
+    AhoCorasick::new(phrases.iter().map(|p| format!(" {p} ")))
+        .expect("fixed phrase lists always build (tested)")
+}
+
+static GRADER_MATCHER: LazyLock<AhoCorasick> = LazyLock::new(|| phrase_matcher(GRADER_PHRASES));
+static NON_ANSWER_MATCHER: LazyLock<AhoCorasick> = LazyLock::new(|| phrase_matcher(NON_ANSWERS));
+
 fn instruction_to_grader(input: &GateInput<'_>) -> Option<Verdict> {
     let text = normalized(input.answer);
-    let phrase = GRADER_PHRASES
-        .iter()
-        .find(|p| text.contains(&format!(" {p} ")));
+    let phrase = GRADER_MATCHER.find(&text);
     // "give this answer a 10", "rate it 10".
     let words: Vec<&str> = text.split_whitespace().collect();
     let demand = words.iter().enumerate().any(|(i, w)| {
@@ -186,10 +195,12 @@ const NON_ANSWERS: &[&str] = &[
 fn non_answer(input: &GateInput<'_>) -> Option<Verdict> {
     let text = normalized(input.answer);
     let words = text.split_whitespace().count();
-    let says_it = NON_ANSWERS.iter().any(|p| text.contains(&format!(" {p} ")));
-    let starts_with_it = NON_ANSWERS
-        .iter()
-        .any(|p| text.starts_with(&format!(" {p} ")) || text.starts_with(&format!(" i {p} ")));
+    let says_it = NON_ANSWER_MATCHER.is_match(&text);
+    let starts_with_it = NON_ANSWERS.iter().any(|p| {
+        let opens = |rest: &str| rest.strip_prefix(p).is_some_and(|r| r.starts_with(' '));
+        text.strip_prefix(' ')
+            .is_some_and(|t| opens(t) || t.strip_prefix("i ").is_some_and(opens))
+    });
     let empty = input.tokens.is_empty();
     (empty
         || (says_it && words <= 12)
@@ -345,6 +356,21 @@ mod tests {
         assert!(!is_word_like("qwrtzp"));
         assert!(!is_word_like("aaaaah"));
         assert!(!is_word_like("zxcvbn"));
+    }
+
+    #[test]
+    fn phrase_lists_match_whole_words_only() {
+        for p in GRADER_PHRASES {
+            let text = normalized(&format!("Well, {p}, please."));
+            assert!(GRADER_MATCHER.is_match(&text), "{p}");
+        }
+        for p in NON_ANSWERS {
+            assert!(NON_ANSWER_MATCHER.is_match(&normalized(p)), "{p}");
+        }
+        assert!(!NON_ANSWER_MATCHER.is_match(&normalized("It bypassed the skipper's passport.")));
+        assert!(
+            !GRADER_MATCHER.is_match(&normalized("We scored 100/100 on the newest instructions."))
+        );
     }
 
     #[test]
