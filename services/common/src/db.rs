@@ -6,12 +6,19 @@
 //! advisory lock. `ignore_missing` lets an older binary run beside a newer one that has
 //! already applied later (additive) migrations during a rolling deploy.
 
-use std::time::Duration;
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+    time::Duration,
+};
 
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::{
-    Connection, PgPool,
+    Connection, PgConnection, PgPool, Postgres,
     migrate::{MigrateError, Migrator},
+    pool::PoolConnection,
     postgres::{PgConnectOptions, PgPoolOptions},
 };
 
@@ -137,5 +144,129 @@ pub fn unique_violation(err: &sqlx::Error) -> Option<String> {
             Some(db.constraint().unwrap_or_default().to_owned())
         }
         _ => None,
+    }
+}
+
+/// One pooled connection kept by a single writer (a batch writer, see [`crate::batch`])
+/// between its statements, so that a statement costs no pool round trip: no acquire, and no
+/// release with the ping sqlx sends on every release. After a failed statement the
+/// connection is given back and the next statement takes a fresh one, so a broken
+/// connection (a database restart) costs one failed statement. A connection unused for
+/// [`RELEASE_IDLE_AFTER`] goes back to the pool, so an idle writer holds nothing and the
+/// pool can close.
+#[derive(Debug)]
+pub struct HeldConnection {
+    pool: PgPool,
+    held: tokio::sync::Mutex<Option<PoolConnection<Postgres>>>,
+    /// Set by every statement, cleared by each idle check.
+    used: AtomicBool,
+}
+
+/// How long a writer keeps a connection it does not use.
+pub const RELEASE_IDLE_AFTER: Duration = Duration::from_millis(100);
+
+impl HeldConnection {
+    /// Holds nothing yet; the first statement takes a connection from `pool`. Starts the
+    /// idle check on the current runtime; it ends with the last handle.
+    pub fn new(pool: PgPool) -> Arc<Self> {
+        let this = Arc::new(Self {
+            pool,
+            held: tokio::sync::Mutex::new(None),
+            used: AtomicBool::new(false),
+        });
+        let weak = Arc::downgrade(&this);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(RELEASE_IDLE_AFTER);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                let Some(this) = weak.upgrade() else {
+                    return;
+                };
+                if !this.used.swap(false, Ordering::AcqRel)
+                    && let Ok(mut held) = this.held.try_lock()
+                {
+                    held.take();
+                }
+            }
+        });
+        this
+    }
+
+    /// The pool it takes connections from.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// Whether a connection is held now.
+    pub async fn is_holding(&self) -> bool {
+        self.held.lock().await.is_some()
+    }
+
+    /// Runs `work` on the held connection (taken from the pool when none is held). Calls
+    /// wait for each other.
+    pub async fn run<T, E>(
+        &self,
+        work: impl AsyncFnOnce(&mut PgConnection) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<sqlx::Error>,
+    {
+        let mut held = self.held.lock().await;
+        self.used.store(true, Ordering::Release);
+        let mut conn = match held.take() {
+            Some(conn) => conn,
+            None => self.pool.acquire().await?,
+        };
+        let result = work(&mut conn).await;
+        if result.is_ok() {
+            *held = Some(conn);
+        }
+        result
+    }
+}
+
+#[cfg(test)]
+mod held_connection_tests {
+    use super::*;
+
+    async fn backend(writer: &HeldConnection) -> Result<i32, sqlx::Error> {
+        writer
+            .run(async |conn| {
+                sqlx::query_scalar("SELECT pg_backend_pid()")
+                    .fetch_one(conn)
+                    .await
+            })
+            .await
+    }
+
+    #[sqlx::test(migrations = false)]
+    async fn a_writer_keeps_its_connection_until_it_fails_or_idles(pool: PgPool) {
+        let writer = HeldConnection::new(pool.clone());
+        let first = backend(&writer).await.unwrap();
+        assert!(writer.is_holding().await);
+        assert_eq!(
+            backend(&writer).await.unwrap(),
+            first,
+            "the same connection"
+        );
+
+        // A failed statement gives the connection back; the next one takes another.
+        let failed: Result<i32, sqlx::Error> = writer
+            .run(async |conn| sqlx::query_scalar("SELECT 1/0").fetch_one(conn).await)
+            .await;
+        assert!(failed.is_err());
+        assert!(!writer.is_holding().await);
+        assert!(backend(&writer).await.is_ok());
+
+        // Unused, it goes back to the pool, and the pool can close.
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        while writer.is_holding().await {
+            assert!(tokio::time::Instant::now() < deadline, "still held");
+            tokio::time::sleep(RELEASE_IDLE_AFTER / 4).await;
+        }
+        tokio::time::timeout(Duration::from_secs(5), pool.close())
+            .await
+            .unwrap();
     }
 }

@@ -1,12 +1,15 @@
 //! The `answer_evaluations` table (owned by this service): one evaluation per answer,
 //! enforced by the unique index `idx_evaluations_answer_id`.
 
-use std::collections::{HashMap, HashSet};
+use std::{
+    collections::{HashMap, HashSet},
+    sync::Arc,
+};
 
 use chrono::{DateTime, Utc};
-use interview_coach_common::batch::Batcher;
+use interview_coach_common::{batch::Batcher, db::HeldConnection};
 use rust_decimal::Decimal;
-use sqlx::{PgPool, Postgres, types::Json};
+use sqlx::{PgExecutor, PgPool, Postgres, types::Json};
 use uuid::Uuid;
 
 use crate::{error::EvaluationError, page_token::Cursor, provenance::Provenance, score::Score};
@@ -156,15 +159,17 @@ pub struct EvaluationWriter {
 
 /// The most evaluations in one insert.
 const MAX_BATCH: usize = 64;
-/// Batches written at once (each holds one pooled connection).
+/// Batches written at once: one, on the writer's held connection, so that whatever arrives
+/// while it runs makes the next batch.
 const BATCHES_IN_FLIGHT: usize = 1;
 
 impl EvaluationWriter {
     /// Starts the writer over `pool` on the current runtime.
     pub fn spawn(pool: PgPool) -> Self {
+        let writer = HeldConnection::new(pool);
         let batcher = Batcher::spawn(MAX_BATCH, BATCHES_IN_FLIGHT, move |news| {
-            let pool = pool.clone();
-            async move { insert_batch(&pool, news).await }
+            let writer = Arc::clone(&writer);
+            async move { insert_batch(&writer, news).await }
         });
         Self { batcher }
     }
@@ -179,14 +184,16 @@ impl EvaluationWriter {
     }
 }
 
-/// Stores each of `news` unless its answer already has an evaluation, in one statement;
-/// one result per item, in order. When the statement fails as a whole (an answer that does
-/// not exist fails its foreign key, and with it the batch), each item is stored on its own,
-/// so that each gets its own outcome.
-pub async fn insert_batch(pool: &PgPool, news: Vec<NewEvaluation>) -> Vec<Stored> {
+/// Stores each of `news` unless its answer already has an evaluation, in one statement on
+/// the writer's connection; one result per item, in order. When the statement fails as a
+/// whole (an answer that does not exist fails its foreign key, and with it the batch; or the
+/// held connection broke), each item is stored on its own, on a pooled connection, so that
+/// each gets its own outcome.
+pub async fn insert_batch(writer: &HeldConnection, news: Vec<NewEvaluation>) -> Vec<Stored> {
     if news.is_empty() {
         return Vec::new();
     }
+    let pool = writer.pool();
     // The first item of each answer goes into the insert; a repeat within the batch reads
     // what the first stored.
     let mut seen = HashSet::with_capacity(news.len());
@@ -194,7 +201,10 @@ pub async fn insert_batch(pool: &PgPool, news: Vec<NewEvaluation>) -> Vec<Stored
         (0..news.len()).partition(|&i| seen.insert(news[i].answer_id));
     let rows: Vec<&NewEvaluation> = firsts.iter().map(|&i| &news[i]).collect();
     let mut results: Vec<Option<Stored>> = news.iter().map(|_| None).collect();
-    match insert_rows(pool, &rows).await {
+    match writer
+        .run(async |conn| insert_rows(conn, &rows).await)
+        .await
+    {
         Ok(inserted) => {
             let inserted: HashMap<Uuid, (Uuid, DateTime<Utc>)> = inserted
                 .into_iter()
@@ -206,7 +216,7 @@ pub async fn insert_batch(pool: &PgPool, news: Vec<NewEvaluation>) -> Vec<Stored
                 }
             }
         }
-        Err(err) if rows.len() > 1 => {
+        Err(err) => {
             tracing::debug!(error = %err, rows = rows.len(), "batch insert failed; storing one by one");
             for &i in &firsts {
                 results[i] = Some(match insert_rows(pool, &[&news[i]]).await {
@@ -218,7 +228,6 @@ pub async fn insert_batch(pool: &PgPool, news: Vec<NewEvaluation>) -> Vec<Stored
                 });
             }
         }
-        Err(err) => results[firsts[0]] = Some(Err(err)),
     }
     // Not inserted: another call (or an earlier item of this batch) stored it first; its
     // transaction has committed, so this sees it.
@@ -243,7 +252,7 @@ async fn find_existing(pool: &PgPool, answer_id: Uuid) -> Stored {
 /// One multi-row `INSERT … ON CONFLICT (answer_id) DO NOTHING`; (id, answer id, created_at)
 /// of the rows it inserted.
 async fn insert_rows(
-    pool: &PgPool,
+    db: impl PgExecutor<'_>,
     rows: &[&NewEvaluation],
 ) -> Result<Vec<(Uuid, Uuid, DateTime<Utc>)>, EvaluationError> {
     let column = |f: fn(&NewEvaluation) -> Uuid| rows.iter().map(|n| f(n)).collect::<Vec<_>>();
@@ -291,7 +300,7 @@ async fn insert_rows(
             .map(|n| n.provenance.fallback_reason.as_deref())
             .collect::<Vec<_>>(),
     )
-    .fetch_all(pool)
+    .fetch_all(db)
     .await
     .map_err(|err| match &err {
         sqlx::Error::Database(db) if db.is_foreign_key_violation() => {

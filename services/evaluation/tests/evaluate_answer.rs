@@ -527,6 +527,7 @@ async fn each_item_of_a_batch_gets_its_own_outcome(pool: PgPool) {
         score::Score,
         store::{self, NewEvaluation},
     };
+    use interview_coach_common::db::HeldConnection;
     let f = fixture(&pool).await;
     let g = fixture(&pool).await;
     let new = |f: &Fixture, score: f64| NewEvaluation {
@@ -545,8 +546,9 @@ async fn each_item_of_a_batch_gets_its_own_outcome(pool: PgPool) {
     };
     // An answer that does not exist fails the batch's statement as a whole; every other item
     // is still stored, and a repeat within the batch gets the first item's evaluation.
+    let writer = HeldConnection::new(pool.clone());
     let results = store::insert_batch(
-        &pool,
+        &writer,
         vec![new(&f, 7.0), new(&missing, 5.0), new(&f, 3.0), new(&g, 9.5)],
     )
     .await;
@@ -586,7 +588,7 @@ async fn each_item_of_a_batch_gets_its_own_outcome(pool: PgPool) {
 
     // A batch without trouble is one statement; the stored rows match, repeats included.
     let h = fixture(&pool).await;
-    let results = store::insert_batch(&pool, vec![new(&h, 4.0), new(&h, 8.0)]).await;
+    let results = store::insert_batch(&writer, vec![new(&h, 4.0), new(&h, 8.0)]).await;
     let created: Vec<bool> = results.iter().map(|r| r.as_ref().unwrap().1).collect();
     assert_eq!(created, [true, false]);
 }

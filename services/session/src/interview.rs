@@ -1,9 +1,9 @@
 //! The interview use cases: create, read, answer, complete, abandon. The gRPC adapter, the
 //! queue worker and the sweeper all go through here.
 
-use std::{collections::HashSet, time::Duration};
+use std::{collections::HashSet, sync::Arc, time::Duration};
 
-use interview_coach_common::batch::Batcher;
+use interview_coach_common::{batch::Batcher, db::HeldConnection};
 use interview_coach_proto::{evaluation::v1::EvaluationView, session::v1 as pb};
 use rust_decimal::{Decimal, RoundingStrategy, prelude::FromPrimitive};
 use sqlx::PgPool;
@@ -21,20 +21,18 @@ use crate::{
 const FINISH_ATTEMPTS: usize = 3;
 /// The most answers marked evaluated in one statement.
 const MARK_BATCH: usize = 64;
-/// Mark statements running at once.
-const MARK_BATCHES_IN_FLIGHT: usize = 1;
-
 /// The most answers stored in one statement.
 const ANSWER_BATCH: usize = 64;
-/// Answer statements running at once.
-const ANSWER_BATCHES_IN_FLIGHT: usize = 1;
+/// Statements each batch writer runs at once: one, on its own held connection, so that
+/// whatever arrives while it runs makes the next batch.
+const BATCHES_IN_FLIGHT: usize = 1;
 
 /// Stores `answers` in one statement; one outcome per answer, in order. A second answer to
 /// a question in the same batch is stored after the first (and so refused as already
 /// answered); when the statement fails as a whole, each answer is stored on its own, so that
 /// each caller gets its own outcome.
 async fn answer_batch(
-    pool: &PgPool,
+    writer: &HeldConnection,
     answers: Vec<repo::AnswerToStore>,
     hold: Duration,
 ) -> Vec<repo::StoredAnswer> {
@@ -43,15 +41,14 @@ async fn answer_batch(
         (0..answers.len()).partition(|&i| seen.insert(answers[i].1.question_id));
     let mut outcomes: Vec<Option<repo::StoredAnswer>> = answers.iter().map(|_| None).collect();
     let batch: Vec<repo::AnswerToStore> = firsts.iter().map(|&i| answers[i].clone()).collect();
-    let alone = match repo::insert_answers(pool, &batch, hold).await {
+    let alone = match writer
+        .run(async |conn| repo::insert_answers(conn, &batch, hold).await)
+        .await
+    {
         Ok(stored) => {
             for (&i, outcome) in firsts.iter().zip(stored) {
                 outcomes[i] = Some(outcome);
             }
-            repeats
-        }
-        Err(err) if batch.len() == 1 => {
-            outcomes[firsts[0]] = Some(Err(err));
             repeats
         }
         Err(err) => {
@@ -61,7 +58,7 @@ async fn answer_batch(
     };
     for i in alone {
         let one = std::slice::from_ref(&answers[i]);
-        outcomes[i] = Some(match repo::insert_answers(pool, one, hold).await {
+        outcomes[i] = Some(match repo::insert_answers(writer.pool(), one, hold).await {
             Ok(mut stored) => stored
                 .pop()
                 .unwrap_or_else(|| Err(SessionError::Internal("no outcome".into()))),
@@ -74,15 +71,19 @@ async fn answer_batch(
         .collect()
 }
 
-/// Marks `ids` evaluated in one statement; when that fails, one by one, so that each caller
-/// gets its own outcome.
-async fn mark_batch(pool: &PgPool, ids: Vec<Uuid>) -> Vec<Result<()>> {
-    if ids.len() > 1 && repo::mark_evaluated(pool, &ids).await.is_ok() {
+/// Marks `ids` evaluated in one statement; when that fails, one by one on pooled
+/// connections, so that each caller gets its own outcome.
+async fn mark_batch(writer: &HeldConnection, ids: Vec<Uuid>) -> Vec<Result<()>> {
+    if writer
+        .run(async |conn| repo::mark_evaluated(conn, &ids).await)
+        .await
+        .is_ok()
+    {
         return ids.iter().map(|_| Ok(())).collect();
     }
     let mut results = Vec::with_capacity(ids.len());
     for id in ids {
-        results.push(repo::mark_evaluated(pool, &[id]).await);
+        results.push(repo::mark_evaluated(writer.pool(), &[id]).await);
     }
     results
 }
@@ -112,17 +113,17 @@ impl Interviews {
         // Keep the worker off an answer while SubmitAnswer tries inline (plus a margin).
         let hold = submit_wait.min(evaluation.evaluate_timeout()) + Duration::from_secs(2);
         let answers = {
-            let pool = pool.clone();
-            Batcher::spawn(ANSWER_BATCH, ANSWER_BATCHES_IN_FLIGHT, move |answers| {
-                let pool = pool.clone();
-                async move { answer_batch(&pool, answers, hold).await }
+            let writer = HeldConnection::new(pool.clone());
+            Batcher::spawn(ANSWER_BATCH, BATCHES_IN_FLIGHT, move |answers| {
+                let writer = Arc::clone(&writer);
+                async move { answer_batch(&writer, answers, hold).await }
             })
         };
         let marks = {
-            let pool = pool.clone();
-            Batcher::spawn(MARK_BATCH, MARK_BATCHES_IN_FLIGHT, move |ids: Vec<Uuid>| {
-                let pool = pool.clone();
-                async move { mark_batch(&pool, ids).await }
+            let writer = HeldConnection::new(pool.clone());
+            Batcher::spawn(MARK_BATCH, BATCHES_IN_FLIGHT, move |ids: Vec<Uuid>| {
+                let writer = Arc::clone(&writer);
+                async move { mark_batch(&writer, ids).await }
             })
         };
         Self {
@@ -448,7 +449,8 @@ mod tests {
             answer(completed_user, completed, completed_q[0]),
             answer(other_user, other, other_q[1]),
         ];
-        let outcomes = answer_batch(&pool, batch, hold).await;
+        let writer = HeldConnection::new(pool.clone());
+        let outcomes = answer_batch(&writer, batch, hold).await;
         let seen: Vec<String> = outcomes.iter().map(outcome).collect();
         assert_eq!(
             seen,
@@ -475,7 +477,7 @@ mod tests {
         assert!(stored.contains(&(other_q[1], "pending".into())));
 
         // Answered already, in an earlier batch.
-        let again = answer_batch(&pool, vec![answer(user, open, q[0])], hold).await;
+        let again = answer_batch(&writer, vec![answer(user, open, q[0])], hold).await;
         assert_eq!(outcome(&again[0]), "already answered");
     }
 }

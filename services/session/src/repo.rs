@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use interview_coach_common::domain::{Difficulty, InterviewType};
 use interview_coach_proto::evaluation::v1 as eval_pb;
 use rust_decimal::Decimal;
-use sqlx::{PgPool, Postgres, Transaction};
+use sqlx::{PgExecutor, PgPool, Postgres, Transaction};
 use uuid::Uuid;
 
 use crate::{
@@ -389,7 +389,7 @@ pub type StoredAnswer = Result<(PendingAnswer, DateTime<Utc>)>;
 /// Gives one outcome per answer, in order. Two answers to one question must not share a
 /// batch (the second would read as stored); `Err` when the statement as a whole failed.
 pub async fn insert_answers(
-    pool: &PgPool,
+    db: impl PgExecutor<'_>,
     answers: &[AnswerToStore],
     hold: Duration,
 ) -> Result<Vec<StoredAnswer>> {
@@ -434,7 +434,7 @@ pub async fn insert_answers(
             .collect::<Vec<_>>(),
     )
     .bind(hold.as_secs_f64())
-    .fetch_all(pool)
+    .fetch_all(db)
     .await?;
     if rows.len() != answers.len() || rows.iter().enumerate().any(|(i, r)| r.n != i as i64 + 1) {
         return Err(SessionError::Internal(format!(
@@ -530,7 +530,7 @@ pub async fn pending_for_session(pool: &PgPool, session_id: Uuid) -> Result<Vec<
 }
 
 /// Records that the answers' evaluations are stored.
-pub async fn mark_evaluated(pool: &PgPool, answer_ids: &[Uuid]) -> Result<()> {
+pub async fn mark_evaluated(db: impl PgExecutor<'_>, answer_ids: &[Uuid]) -> Result<()> {
     // Committed without waiting for the WAL flush (`synchronous_commit` off for this one
     // statement's transaction): the evaluations themselves are already durable in the
     // evaluation service's table, and a mark lost in a crash leaves the answer pending, which
@@ -541,7 +541,7 @@ pub async fn mark_evaluated(pool: &PgPool, answer_ids: &[Uuid]) -> Result<()> {
          WHERE id = ANY($1) AND evaluation_status = 'pending'",
     )
     .bind(answer_ids)
-    .execute(pool)
+    .execute(db)
     .await?;
     Ok(())
 }
