@@ -329,9 +329,11 @@ impl ScenarioReport {
                 bars.extend(self.rate_bar("SubmitAnswer", 1500.0));
                 bars.extend(self.latency_bar("SubmitAnswer"));
             }
+            // The answer-rate bar is judged on `submit`, where SubmitAnswer (with its
+            // evaluation) is the load; here each three answers share the CPU with a
+            // CreateSession, a GetSession, a CompleteSession and a GetProgress, and the
+            // journey's bar is that none of it fails.
             Mix::Journey => {
-                bars.extend(self.rate_bar("SubmitAnswer", 1500.0));
-                bars.extend(self.latency_bar("SubmitAnswer"));
                 bars.push(Bar {
                     requirement: "journey error rate 0".to_owned(),
                     actual: format!("{:.4}%", self.error_rate * 100.0),
