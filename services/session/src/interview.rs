@@ -102,8 +102,8 @@ pub struct Interviews {
 }
 
 impl Interviews {
-    /// Wires the use cases; starts the batching writer of evaluated marks on the current
-    /// runtime.
+    /// Wires the use cases; starts the batching writers of answers and of evaluated marks
+    /// on the current runtime.
     pub fn new(
         pool: PgPool,
         evaluation: EvaluationClient,
