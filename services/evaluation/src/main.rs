@@ -2,6 +2,10 @@
 
 use std::process::ExitCode;
 
+/// jemalloc: glibc's malloc was up to a fifth of this service's CPU (see BENCHMARKS.md).
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 use evaluation_service::{Application, Settings, settings::DEFAULT_LISTEN_ADDR};
 use interview_coach_common::{cli, shutdown};
 
