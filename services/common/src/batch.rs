@@ -4,7 +4,7 @@
 //! only while earlier ones are in flight, so the batching costs no latency when idle and
 //! amortizes round trips, statement overhead and commits under load.
 
-use std::{future::Future, sync::Arc};
+use std::{collections::HashSet, future::Future, hash::Hash, sync::Arc};
 
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
@@ -78,6 +78,23 @@ impl<T: Send + 'static, R: Send + 'static> Batcher<T, R> {
     }
 }
 
+/// Splits a batch by key: the positions of each key's first item, and of the items that
+/// repeat an earlier key (which a batch writer runs after the firsts, on their own).
+pub fn firsts_and_repeats<K: Eq + Hash>(
+    keys: impl ExactSizeIterator<Item = K>,
+) -> (Vec<usize>, Vec<usize>) {
+    let mut seen = HashSet::with_capacity(keys.len());
+    let (mut firsts, mut repeats) = (Vec::new(), Vec::new());
+    for (i, key) in keys.enumerate() {
+        if seen.insert(key) {
+            firsts.push(i);
+        } else {
+            repeats.push(i);
+        }
+    }
+    (firsts, repeats)
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::Mutex;
@@ -130,6 +147,12 @@ mod tests {
         }
         let sizes = sizes.lock().map(|s| s.clone()).unwrap_or_default();
         assert_eq!(sizes, [1, 8, 8, 4]);
+    }
+
+    #[test]
+    fn repeats_of_a_key_are_told_apart_from_firsts() {
+        let (firsts, repeats) = firsts_and_repeats(["a", "b", "a", "c", "b", "a"].into_iter());
+        assert_eq!((firsts, repeats), (vec![0, 1, 3], vec![2, 4, 5]));
     }
 
     #[tokio::test]

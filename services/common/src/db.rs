@@ -199,7 +199,8 @@ impl HeldConnection {
     }
 
     /// Whether a connection is held now.
-    pub async fn is_holding(&self) -> bool {
+    #[cfg(test)]
+    async fn is_holding(&self) -> bool {
         self.held.lock().await.is_some()
     }
 

@@ -1,13 +1,13 @@
 //! The `answer_evaluations` table (owned by this service): one evaluation per answer,
 //! enforced by the unique index `idx_evaluations_answer_id`.
 
-use std::{
-    collections::{HashMap, HashSet},
-    sync::Arc,
-};
+use std::{collections::HashMap, sync::Arc};
 
 use chrono::{DateTime, Utc};
-use interview_coach_common::{batch::Batcher, db::HeldConnection};
+use interview_coach_common::{
+    batch::{self, Batcher},
+    db::HeldConnection,
+};
 use rust_decimal::Decimal;
 use sqlx::{PgExecutor, PgPool, Postgres, types::Json};
 use uuid::Uuid;
@@ -196,9 +196,7 @@ pub async fn insert_batch(writer: &HeldConnection, news: Vec<NewEvaluation>) -> 
     let pool = writer.pool();
     // The first item of each answer goes into the insert; a repeat within the batch reads
     // what the first stored.
-    let mut seen = HashSet::with_capacity(news.len());
-    let (firsts, repeats): (Vec<usize>, Vec<usize>) =
-        (0..news.len()).partition(|&i| seen.insert(news[i].answer_id));
+    let (firsts, repeats) = batch::firsts_and_repeats(news.iter().map(|n| n.answer_id));
     let rows: Vec<&NewEvaluation> = firsts.iter().map(|&i| &news[i]).collect();
     let mut results: Vec<Option<Stored>> = news.iter().map(|_| None).collect();
     match writer

@@ -1,9 +1,12 @@
 //! The interview use cases: create, read, answer, complete, abandon. The gRPC adapter, the
 //! queue worker and the sweeper all go through here.
 
-use std::{collections::HashSet, sync::Arc, time::Duration};
+use std::{sync::Arc, time::Duration};
 
-use interview_coach_common::{batch::Batcher, db::HeldConnection};
+use interview_coach_common::{
+    batch::{self, Batcher},
+    db::HeldConnection,
+};
 use interview_coach_proto::{evaluation::v1::EvaluationView, session::v1 as pb};
 use rust_decimal::{Decimal, RoundingStrategy, prelude::FromPrimitive};
 use sqlx::PgPool;
@@ -36,11 +39,9 @@ async fn answer_batch(
     answers: Vec<repo::AnswerToStore>,
     hold: Duration,
 ) -> Vec<repo::StoredAnswer> {
-    let mut seen = HashSet::with_capacity(answers.len());
-    let (firsts, repeats): (Vec<usize>, Vec<usize>) =
-        (0..answers.len()).partition(|&i| seen.insert(answers[i].1.question_id));
+    let (firsts, repeats) = batch::firsts_and_repeats(answers.iter().map(|(_, a)| a.question_id));
     let mut outcomes: Vec<Option<repo::StoredAnswer>> = answers.iter().map(|_| None).collect();
-    let batch: Vec<repo::AnswerToStore> = firsts.iter().map(|&i| answers[i].clone()).collect();
+    let batch: Vec<&repo::AnswerToStore> = firsts.iter().map(|&i| &answers[i]).collect();
     let alone = match writer
         .run(async |conn| repo::insert_answers(conn, &batch, hold).await)
         .await
@@ -57,13 +58,14 @@ async fn answer_batch(
         }
     };
     for i in alone {
-        let one = std::slice::from_ref(&answers[i]);
-        outcomes[i] = Some(match repo::insert_answers(writer.pool(), one, hold).await {
-            Ok(mut stored) => stored
-                .pop()
-                .unwrap_or_else(|| Err(SessionError::Internal("no outcome".into()))),
-            Err(err) => Err(err),
-        });
+        outcomes[i] = Some(
+            match repo::insert_answers(writer.pool(), &[&answers[i]], hold).await {
+                Ok(mut stored) => stored
+                    .pop()
+                    .unwrap_or_else(|| Err(SessionError::Internal("no outcome".into()))),
+                Err(err) => Err(err),
+            },
+        );
     }
     outcomes
         .into_iter()

@@ -390,10 +390,10 @@ pub type StoredAnswer = Result<(PendingAnswer, DateTime<Utc>)>;
 /// batch (the second would read as stored); `Err` when the statement as a whole failed.
 pub async fn insert_answers(
     db: impl PgExecutor<'_>,
-    answers: &[AnswerToStore],
+    answers: &[&AnswerToStore],
     hold: Duration,
 ) -> Result<Vec<StoredAnswer>> {
-    let column = |f: fn(&AnswerToStore) -> Uuid| answers.iter().map(f).collect::<Vec<_>>();
+    let column = |f: fn(&AnswerToStore) -> Uuid| answers.iter().map(|a| f(a)).collect::<Vec<_>>();
     let mut rows: Vec<AnswerInsert> = sqlx::query_as(
         "WITH i AS ( \
              SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::text[]) \

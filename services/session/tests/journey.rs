@@ -32,18 +32,7 @@ async fn a_full_interview_scores_every_answer_and_feeds_progress(pool: sqlx::PgP
     assert_eq!(session.question_count, 4);
     assert_eq!(session.questions.len(), 4);
     // CreateSession answers with the rows it stored, not a read-back: the same as GetSession.
-    let mut read = client
-        .get_session(authed(
-            &user,
-            pb::GetSessionRequest {
-                session_id: session.id.clone(),
-            },
-        ))
-        .await
-        .unwrap()
-        .into_inner()
-        .session
-        .unwrap();
+    let mut read = stack.get_session(&user, &session.id).await;
     let mut created = session.clone();
     (created.time_remaining, read.time_remaining) = (None, None);
     assert_eq!(created, read);
@@ -83,18 +72,7 @@ async fn a_full_interview_scores_every_answer_and_feeds_progress(pool: sqlx::PgP
     }
 
     // The session view shows answers and evaluations in order.
-    let fetched = client
-        .get_session(authed(
-            &user,
-            pb::GetSessionRequest {
-                session_id: session.id.clone(),
-            },
-        ))
-        .await
-        .unwrap()
-        .into_inner()
-        .session
-        .unwrap();
+    let fetched = stack.get_session(&user, &session.id).await;
     assert_eq!(fetched.answered_count, 4);
     for (q, score) in fetched.questions.iter().zip(&scores) {
         assert_eq!(q.evaluation_state(), EvaluationState::Evaluated);

@@ -281,6 +281,23 @@ impl Stack {
             .session
             .expect("session")
     }
+
+    /// `user`'s session `session_id`, read with GetSession.
+    pub async fn get_session(&self, user: &User, session_id: &str) -> pb::Session {
+        self.session_client()
+            .await
+            .get_session(authed(
+                user,
+                pb::GetSessionRequest {
+                    session_id: session_id.to_owned(),
+                },
+            ))
+            .await
+            .expect("get session")
+            .into_inner()
+            .session
+            .expect("session")
+    }
 }
 
 /// A request carrying `user`'s access token.
