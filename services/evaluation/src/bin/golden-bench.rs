@@ -1,5 +1,5 @@
 //! Golden-set benchmark of the built-in evaluator: scores every labelled answer of
-//! `golden/answers.json` (or the file given as the first argument) without gRPC or a
+//! `golden/original.json` (or the file given as the first argument) without gRPC or a
 //! database, and prints N, the Spearman rank correlation between scores and labels
 //! (poor=0 … excellent=3, average ranks for ties), the highest score of a poor answer, the
 //! mean score per label and the worst outliers. Exits non-zero when a target is missed:
@@ -129,7 +129,7 @@ fn main() -> ExitCode {
     let path = std::env::args()
         .nth(1)
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("golden/answers.json"));
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("golden/original.json"));
     let entries: Vec<Entry> = match std::fs::read_to_string(&path)
         .map_err(|e| e.to_string())
         .and_then(|s| serde_json::from_str(&s).map_err(|e| e.to_string()))
