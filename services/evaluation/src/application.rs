@@ -18,6 +18,7 @@ use crate::{
     grpc::EvaluationApi,
     llm::{ClientBuildError, LlmClient},
     questions::QuestionGenerator,
+    scoring::{self, cues::CuesError},
     settings::Settings,
 };
 
@@ -33,6 +34,9 @@ pub enum ApplicationError {
     /// The embedded question bank is invalid (a build problem).
     #[error("question bank: {0}")]
     Bank(#[from] BankError),
+    /// The embedded cue lists are invalid (a build problem).
+    #[error("scoring cues: {0}")]
+    Cues(#[from] CuesError),
     /// The LLM client cannot be built.
     #[error("LLM client: {0}")]
     LlmClient(#[from] ClientBuildError),
@@ -73,6 +77,7 @@ impl Application {
         pool: PgPool,
     ) -> Result<Self, ApplicationError> {
         counters::describe();
+        scoring::cues::validate()?;
         let bank = Arc::new(Bank::builtin()?);
         tracing::info!(questions = bank.all().len(), "question bank loaded");
         if settings.database.migrate {

@@ -1,14 +1,17 @@
 //! The built-in question bank: JSON files embedded in the binary
 //! (`services/evaluation/bank/{technical,behavioral,system-design}.json`), parsed and
-//! validated at start-up. The format is described in the repository notes: an array of
-//! `{id, difficulty, text, hints, examples, key_points: [{point, terms}]}` per type.
+//! validated at start-up. `bank/README.md` describes the format: per question its text,
+//! hints, examples and the rubric (key points, reference answer, red flags, and for
+//! behavioral questions the topic).
 
 use std::collections::HashMap;
 
 use interview_coach_common::domain::{Difficulty, InterviewType};
 use serde::Deserialize;
 
-use crate::rubric::KeyPoint;
+use crate::rubric::{
+    KeyPoint, KeyPointSource, RedFlag, RedFlagSource, Rubric, RubricOrigin, Severity, Topic,
+};
 
 /// The embedded files, one per type.
 const SOURCES: [(InterviewType, &str); 3] = [
@@ -32,6 +35,10 @@ pub const MIN_PER_CELL: usize = 15;
 pub const MIN_HINTS: usize = 2;
 /// Key points each question must have.
 pub const MIN_KEY_POINTS: usize = 4;
+/// Red flags each question must have.
+pub const MIN_RED_FLAGS: usize = 2;
+/// Words of a reference answer.
+pub const REFERENCE_WORDS: std::ops::RangeInclusive<usize> = 40..=250;
 
 /// One validated bank question.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,8 +55,27 @@ pub struct BankQuestion {
     pub hints: Vec<String>,
     /// Worked examples; may be empty.
     pub examples: Vec<String>,
-    /// At least four key points with terms.
+    /// At least four key points with terms, most important first.
     pub key_points: Vec<KeyPoint>,
+    /// What an excellent answer says.
+    pub reference_answer: String,
+    /// At least two common wrong claims or bad practices.
+    pub red_flags: Vec<RedFlag>,
+    /// Behavioral questions: what the story must be about.
+    pub topic: Option<Topic>,
+}
+
+impl BankQuestion {
+    /// The question's rubric.
+    pub fn rubric(&self) -> Rubric {
+        Rubric {
+            points: self.key_points.clone(),
+            reference_answer: Some(self.reference_answer.clone()),
+            red_flags: self.red_flags.clone(),
+            topic: self.topic.clone(),
+            origin: RubricOrigin::Bank(self.id.clone()),
+        }
+    }
 }
 
 /// A bank file that does not follow the format.
@@ -95,12 +121,38 @@ struct RawQuestion {
     #[serde(default)]
     examples: Vec<String>,
     key_points: Vec<RawKeyPoint>,
+    reference_answer: String,
+    red_flags: Vec<RawRedFlag>,
+    #[serde(default)]
+    topic: Option<RawTopic>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawKeyPoint {
     point: String,
+    terms: Vec<String>,
+    #[serde(default)]
+    idea: String,
+    #[serde(default)]
+    weight: u32,
+    #[serde(default)]
+    follow_up: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRedFlag {
+    claim: String,
+    correction: String,
+    patterns: Vec<String>,
+    severity: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTopic {
+    about: String,
     terms: Vec<String>,
 }
 
@@ -235,10 +287,61 @@ fn validate(kind: InterviewType, raw: RawQuestion) -> Result<BankQuestion, BankE
         .key_points
         .iter()
         .map(|k| {
-            KeyPoint::new(&k.point, &k.terms)
-                .map_err(|err| fail(format!("key point {:?}: {err}", k.point)))
+            if k.idea.trim().is_empty() || !(1..=3).contains(&k.weight) {
+                return Err(fail(format!(
+                    "key point {:?} needs an idea and a weight of 1 to 3",
+                    k.point
+                )));
+            }
+            KeyPoint::from_source(KeyPointSource {
+                point: k.point.clone(),
+                terms: k.terms.clone(),
+                idea: k.idea.clone(),
+                weight: k.weight,
+                follow_up: k.follow_up.clone(),
+            })
+            .map_err(|err| fail(format!("key point {:?}: {err}", k.point)))
         })
         .collect::<Result<Vec<_>, _>>()?;
+    let words = raw.reference_answer.split_whitespace().count();
+    if !REFERENCE_WORDS.contains(&words) {
+        return Err(fail(format!(
+            "reference answer has {words} words, must have {} to {}",
+            REFERENCE_WORDS.start(),
+            REFERENCE_WORDS.end()
+        )));
+    }
+    if raw.red_flags.len() < MIN_RED_FLAGS || raw.red_flags.len() > crate::rubric::MAX_RED_FLAGS {
+        return Err(fail(format!(
+            "needs {MIN_RED_FLAGS} to {} red flags",
+            crate::rubric::MAX_RED_FLAGS
+        )));
+    }
+    let red_flags = raw
+        .red_flags
+        .iter()
+        .map(|f| {
+            let severity = Severity::parse(&f.severity)
+                .ok_or_else(|| fail(format!("red flag {:?}: severity major or minor", f.claim)))?;
+            RedFlag::from_source(RedFlagSource {
+                claim: f.claim.clone(),
+                correction: f.correction.clone(),
+                patterns: f.patterns.clone(),
+                severity,
+            })
+            .map_err(|err| fail(format!("red flag {:?}: {err}", f.claim)))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let topic = match (kind, &raw.topic) {
+        (InterviewType::Behavioral, Some(t)) => {
+            Some(Topic::new(&t.about, &t.terms).map_err(|err| fail(format!("topic: {err}")))?)
+        }
+        (InterviewType::Behavioral, None) => {
+            return Err(fail("a behavioral question needs a topic".to_owned()));
+        }
+        (_, Some(_)) => return Err(fail("only behavioral questions have a topic".to_owned())),
+        (_, None) => None,
+    };
     Ok(BankQuestion {
         id: raw.id.clone(),
         interview_type: kind,
@@ -247,50 +350,65 @@ fn validate(kind: InterviewType, raw: RawQuestion) -> Result<BankQuestion, BankE
         hints: raw.hints,
         examples: raw.examples,
         key_points,
+        reference_answer: raw.reference_answer.trim().to_owned(),
+        red_flags,
+        topic,
     })
 }
 
 #[cfg(test)]
 mod tests {
+    use serde_json::{Value, json};
+
     use super::*;
 
-    const FIXTURE: &str = r#"[
-      {"id": "technical-easy-01", "difficulty": "easy", "text": "Reverse a string.",
-       "hints": ["Two ends?", "In place?"], "examples": ["abc -> cba"],
-       "key_points": [
-         {"point": "two pointers", "terms": ["two pointers", "swap"]},
-         {"point": "linear time", "terms": ["o(n)", "linear"]},
-         {"point": "unicode", "terms": ["unicode", "grapheme"]},
-         {"point": "empty input", "terms": ["empty", "edge case"]}]},
-      {"id": "technical-medium-01", "difficulty": "medium", "text": "Detect a cycle.",
-       "hints": ["Fast and slow?", "Memory?"],
-       "key_points": [
-         {"point": "floyd", "terms": ["floyd", "tortoise"]},
-         {"point": "o(1) space", "terms": ["constant space", "o(1)"]},
-         {"point": "visited set", "terms": ["visited", "hash set"]},
-         {"point": "entry point", "terms": ["start of the cycle", "entry"]}]},
-      {"id": "technical-hard-01", "difficulty": "hard", "text": "Median of a stream.",
-       "hints": ["Two heaps?", "Balance?"], "examples": [],
-       "key_points": [
-         {"point": "two heaps", "terms": ["two heaps", "max heap"]},
-         {"point": "rebalance", "terms": ["rebalance", "sizes differ"]},
-         {"point": "log n insert", "terms": ["o(log n)", "logarithmic"]},
-         {"point": "median read o(1)", "terms": ["top of", "peek"]}]}
-    ]"#;
+    fn question(id: &str, difficulty: &str, text: &str) -> Value {
+        let point = |name: &str, term: &str| json!({"point": name, "terms": [term], "idea": format!("Say {term}."), "weight": 2});
+        json!({
+            "id": id, "difficulty": difficulty, "text": text,
+            "hints": ["First hint?", "Second hint?"], "examples": [],
+            "key_points": [point("one", "alpha"), point("two", "beta"), point("three", "gamma"),
+                           point("four", "delta")],
+            "reference_answer": "word ".repeat(45),
+            "red_flags": [
+                {"claim": "c1", "correction": "r1", "patterns": ["wrong one"], "severity": "major"},
+                {"claim": "c2", "correction": "r2", "patterns": ["wrong two"], "severity": "minor"}
+            ]
+        })
+    }
+
+    fn fixture() -> Vec<Value> {
+        vec![
+            question("technical-easy-01", "easy", "Reverse a string."),
+            question("technical-medium-01", "medium", "Detect a cycle."),
+            question("technical-hard-01", "hard", "Median of a stream."),
+        ]
+    }
+
+    fn parse(questions: &[Value]) -> Result<Bank, BankError> {
+        let json = Value::Array(questions.to_vec()).to_string();
+        Bank::parse(&[(InterviewType::Technical, &json)], 1)
+    }
 
     #[test]
     fn fixture_parses_and_looks_up_by_id_and_text() {
-        let bank = Bank::parse(&[(InterviewType::Technical, FIXTURE)], 1).unwrap();
+        let bank = parse(&fixture()).unwrap();
         assert_eq!(bank.all().len(), 3);
         assert_eq!(
             bank.pool(InterviewType::Technical, Difficulty::Medium)
                 .len(),
             1
         );
+        let hard = bank.by_key("technical-hard-01").unwrap();
+        assert_eq!(hard.text, "Median of a stream.");
+        assert_eq!(hard.red_flags[1].severity(), Severity::Minor);
+        assert_eq!(hard.key_points[0].idea(), Some("Say alpha."));
+        let rubric = hard.rubric();
         assert_eq!(
-            bank.by_key("technical-hard-01").unwrap().text,
-            "Median of a stream."
+            rubric.origin,
+            RubricOrigin::Bank("technical-hard-01".into())
         );
+        assert!(rubric.reference_answer.is_some());
         assert_eq!(
             bank.by_text("  reverse a   STRING. ").unwrap().id,
             "technical-easy-01"
@@ -300,7 +418,8 @@ mod tests {
 
     #[test]
     fn rules_are_enforced() {
-        let too_few = Bank::parse(&[(InterviewType::Technical, FIXTURE)], 2).unwrap_err();
+        let json = Value::Array(fixture()).to_string();
+        let too_few = Bank::parse(&[(InterviewType::Technical, &json)], 2).unwrap_err();
         assert!(
             matches!(
                 too_few,
@@ -312,46 +431,67 @@ mod tests {
             ),
             "{too_few}"
         );
-        let cases = [
+        type Break = fn(&mut Value);
+        let cases: [(Break, &str); 12] = [
+            (|q| q["hints"] = json!(["Only one?"]), "hints"),
             (
-                "\"hints\": [\"Two ends?\", \"In place?\"]",
-                "\"hints\": [\"Two ends?\"]",
-                "hints",
-            ),
-            (
-                "\"id\": \"technical-medium-01\", \"difficulty\": \"medium\"",
-                "\"id\": \"technical-easy-01\", \"difficulty\": \"easy\"",
+                |q| {
+                    q["id"] = json!("technical-medium-01");
+                    q["difficulty"] = json!("medium");
+                },
                 "duplicate id",
             ),
-            ("technical-hard-01", "behavioral-hard-01", "id must start"),
-            ("technical-easy-01", "technical-easy-1x", "two digits"),
+            (|q| q["id"] = json!("behavioral-easy-01"), "id must start"),
+            (|q| q["id"] = json!("technical-easy-1x"), "two digits"),
+            (|q| q["key_points"][3]["terms"] = json!([]), "key point"),
+            (|q| q["difficulty"] = json!("expert"), "difficulty"),
             (
-                "{\"point\": \"empty input\", \"terms\": [\"empty\", \"edge case\"]}",
-                "{\"point\": \"x\", \"terms\": []}",
-                "key point",
+                |q| {
+                    q["key_points"].as_array_mut().unwrap().pop();
+                },
+                "at least 4 key points",
+            ),
+            (|q| q["key_points"][0]["idea"] = json!(""), "needs an idea"),
+            (
+                |q| q["key_points"][0]["weight"] = json!(4),
+                "weight of 1 to 3",
             ),
             (
-                "\"difficulty\": \"hard\"",
-                "\"difficulty\": \"expert\"",
-                "difficulty",
+                |q| q["reference_answer"] = json!("Too short."),
+                "reference answer",
+            ),
+            (
+                |q| {
+                    q["red_flags"].as_array_mut().unwrap().pop();
+                },
+                "red flags",
+            ),
+            (
+                |q| q["topic"] = json!({"about": "x", "terms": ["y"]}),
+                "only behavioral",
             ),
         ];
-        for (from, to, expected) in cases {
-            let broken = FIXTURE.replacen(from, to, 1);
-            let err = Bank::parse(&[(InterviewType::Technical, &broken)], 1).unwrap_err();
-            assert!(err.to_string().contains(expected), "{from} -> {err}");
+        for (i, (break_it, expected)) in cases.into_iter().enumerate() {
+            let mut questions = fixture();
+            break_it(&mut questions[0]);
+            let err = parse(&questions).unwrap_err();
+            assert!(err.to_string().contains(expected), "case {i}: {err}");
         }
-        let dropped_point = FIXTURE.replacen(
-            ",\n         {\"point\": \"empty input\", \"terms\": [\"empty\", \"edge case\"]}",
-            "",
-            1,
+        let mut bad_severity = fixture();
+        bad_severity[0]["red_flags"][0]["severity"] = json!("fatal");
+        assert!(
+            parse(&bad_severity)
+                .unwrap_err()
+                .to_string()
+                .contains("severity")
         );
-        let err = Bank::parse(&[(InterviewType::Technical, &dropped_point)], 1).unwrap_err();
-        assert!(err.to_string().contains("at least 4 key points"), "{err}");
         assert!(matches!(
             Bank::parse(&[(InterviewType::Technical, "{")], 1),
             Err(BankError::Json { .. })
         ));
+        let story = Value::Array(vec![question("behavioral-easy-01", "easy", "Tell me.")]);
+        let err = Bank::parse(&[(InterviewType::Behavioral, &story.to_string())], 1).unwrap_err();
+        assert!(err.to_string().contains("needs a topic"), "{err}");
     }
 
     #[test]
@@ -367,7 +507,15 @@ mod tests {
                 );
                 for q in pool {
                     assert!(
-                        q.hints.len() >= MIN_HINTS && q.key_points.len() >= MIN_KEY_POINTS,
+                        q.hints.len() >= MIN_HINTS
+                            && q.key_points.len() >= MIN_KEY_POINTS
+                            && q.red_flags.len() >= MIN_RED_FLAGS,
+                        "{}",
+                        q.id
+                    );
+                    assert_eq!(
+                        q.topic.is_some(),
+                        kind == InterviewType::Behavioral,
                         "{}",
                         q.id
                     );

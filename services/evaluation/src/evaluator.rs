@@ -12,10 +12,14 @@ use crate::{
     error::EvaluationError,
     llm::{self, Completion, LlmClient},
     provenance::Provenance,
-    rubric::Rubric,
+    rubric::{Confidence, Rubric},
     score::Score,
     scoring::{self, Question},
 };
+
+/// An LLM score at or above this on an answer the built-in engine found a red flag in is a
+/// disagreement worth a person's look.
+const DISAGREEMENT_SCORE: f64 = 7.0;
 
 /// What is scored.
 #[derive(Clone, Debug)]
@@ -59,6 +63,10 @@ pub struct Outcome {
     pub improvements: Vec<String>,
     /// Which engine.
     pub provenance: Provenance,
+    /// How far it can be trusted.
+    pub confidence: Confidence,
+    /// Claims of the red flags the built-in engine found, most severe first.
+    pub red_flags: Vec<String>,
 }
 
 impl Outcome {
@@ -69,6 +77,8 @@ impl Outcome {
             strengths: assessment.strengths,
             improvements: assessment.improvements,
             provenance,
+            confidence: assessment.confidence,
+            red_flags: assessment.red_flags,
         }
     }
 }
@@ -101,19 +111,30 @@ impl Evaluator {
     /// Scores `submission`.
     pub async fn evaluate(&self, submission: Submission) -> Result<Outcome, EvaluationError> {
         let submission = Arc::new(submission);
+        let builtin = Provenance::builtin().with_rubric(&submission.rubric.origin);
         let Some(llm) = &self.llm else {
             let s = Arc::clone(&submission);
             let assessment = blocking(move || scoring::assess(&s.question(), &s.answer)).await?;
-            return Ok(Outcome::builtin(assessment, Provenance::builtin()));
+            return Ok(Outcome::builtin(assessment, builtin));
         };
         let s = Arc::clone(&submission);
-        if let Some(gated) = blocking(move || scoring::screen(&s.question(), &s.answer)).await? {
-            return Ok(Outcome::builtin(gated, Provenance::builtin()));
+        // The gates, and the red flags the LLM's score is checked against.
+        let (gated, red_flags) = blocking(move || {
+            let gated = scoring::screen(&s.question(), &s.answer);
+            let flags: Vec<String> = scoring::red_flags_in(&s.rubric, &s.answer)
+                .into_iter()
+                .map(|r| r.flag.claim().to_owned())
+                .collect();
+            (gated, flags)
+        })
+        .await?;
+        if let Some(gated) = gated {
+            return Ok(Outcome::builtin(gated, builtin));
         }
         let system = llm::prompt::evaluation_system(
             submission.interview_type,
             submission.difficulty,
-            &submission.rubric.points,
+            &submission.rubric,
         );
         let user = llm::prompt::evaluation_user(
             &submission.question,
@@ -126,12 +147,26 @@ impl Evaluator {
                 retried,
             }) => {
                 counters::llm_answered(LlmOperation::Evaluate, retried);
+                let disagreement =
+                    !red_flags.is_empty() && reply.score.as_f64() >= DISAGREEMENT_SCORE;
+                if disagreement {
+                    tracing::warn!(
+                        score = %reply.score,
+                        red_flags = ?red_flags,
+                        "the LLM scored highly an answer the built-in engine found a red flag in"
+                    );
+                }
                 Ok(Outcome {
                     score: reply.score,
                     feedback: reply.feedback,
                     strengths: reply.strengths,
                     improvements: reply.improvements,
-                    provenance: Provenance::llm(llm.source()),
+                    provenance: Provenance {
+                        disagreement,
+                        ..Provenance::llm(llm.source()).with_rubric(&submission.rubric.origin)
+                    },
+                    confidence: submission.rubric.confidence(),
+                    red_flags,
                 })
             }
             Err(err) => {
@@ -142,7 +177,7 @@ impl Evaluator {
                     blocking(move || scoring::assess(&s.question(), &s.answer)).await?;
                 Ok(Outcome::builtin(
                     assessment,
-                    Provenance::fallback(err.reason()),
+                    Provenance::fallback(err.reason()).with_rubric(&submission.rubric.origin),
                 ))
             }
         }

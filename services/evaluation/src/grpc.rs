@@ -4,8 +4,9 @@
 use std::sync::Arc;
 
 use interview_coach_common::time::timestamp;
-use interview_coach_proto::evaluation::v1::{
-    self as pb, evaluation_service_server::EvaluationService,
+use interview_coach_proto::{
+    common::v1 as common_pb,
+    evaluation::v1::{self as pb, evaluation_service_server::EvaluationService},
 };
 use rust_decimal::prelude::ToPrimitive;
 use sqlx::PgPool;
@@ -19,7 +20,7 @@ use crate::{
     page_token::Cursor,
     questions::{Generated, QuestionGenerator},
     request::{self, EvaluateAnswer, GenerateQuestions, ListEvaluations},
-    rubric::Rubric,
+    rubric::{Confidence, KeyPoint, RedFlag, Rubric, Severity},
     store::{self, Evaluation, EvaluationWriter, NewEvaluation},
 };
 
@@ -80,7 +81,7 @@ impl EvaluationApi {
             });
         }
         let rubric = Rubric::resolve(
-            command.key_points,
+            command.rubric,
             command.question_key.as_deref(),
             command.question_text.as_str(),
             &command.hints,
@@ -108,6 +109,8 @@ impl EvaluationApi {
                 strengths: outcome.strengths,
                 improvements: outcome.improvements,
                 provenance: outcome.provenance,
+                confidence: outcome.confidence,
+                red_flags: outcome.red_flags,
             })
             .await?;
         if created {
@@ -200,16 +203,56 @@ impl EvaluationApi {
     }
 }
 
+fn key_point_to_proto(k: &KeyPoint) -> common_pb::KeyPoint {
+    let source = k.source();
+    common_pb::KeyPoint {
+        point: source.point.clone(),
+        terms: source.terms.clone(),
+        idea: source.idea.clone(),
+        weight: i32::try_from(source.weight).unwrap_or(1),
+        follow_up: source.follow_up.clone(),
+    }
+}
+
+fn red_flag_to_proto(f: &RedFlag) -> common_pb::RedFlag {
+    let source = f.source();
+    common_pb::RedFlag {
+        claim: source.claim.clone(),
+        correction: source.correction.clone(),
+        patterns: source.patterns.clone(),
+        severity: match source.severity {
+            Severity::Major => common_pb::RedFlagSeverity::Major,
+            Severity::Minor => common_pb::RedFlagSeverity::Minor,
+        } as i32,
+    }
+}
+
 fn question_to_proto(q: Generated) -> pb::GeneratedQuestion {
+    let rubric = q.rubric;
     pb::GeneratedQuestion {
         key: q.key,
         text: q.text,
         hints: q.hints,
         examples: q.examples,
-        key_points: q.key_points.iter().map(|k| k.to_proto()).collect(),
+        key_points: rubric.points.iter().map(key_point_to_proto).collect(),
         provenance: Some(q.provenance.to_proto()),
         generate_time: Some(timestamp(q.generated_at)),
+        reference_answer: rubric.reference_answer.unwrap_or_default(),
+        red_flags: rubric.red_flags.iter().map(red_flag_to_proto).collect(),
+        topic: rubric.topic.map(|t| common_pb::StoryTopic {
+            about: t.about().to_owned(),
+            terms: t.terms().to_vec(),
+        }),
     }
+}
+
+fn confidence_to_proto(c: Option<Confidence>) -> i32 {
+    (match c {
+        None => common_pb::Confidence::Unspecified,
+        Some(Confidence::Low) => common_pb::Confidence::Low,
+        Some(Confidence::Medium) => common_pb::Confidence::Medium,
+        Some(Confidence::High) => common_pb::Confidence::High,
+    }) as i32
 }
 
 fn evaluation_to_proto(e: Evaluation) -> pb::Evaluation {
@@ -224,6 +267,8 @@ fn evaluation_to_proto(e: Evaluation) -> pb::Evaluation {
         improvements: e.improvements,
         provenance: Some(e.provenance.to_proto()),
         create_time: Some(timestamp(e.created_at)),
+        confidence: confidence_to_proto(e.confidence),
+        red_flags: e.red_flags,
     }
 }
 

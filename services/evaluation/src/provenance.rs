@@ -2,7 +2,7 @@
 
 use interview_coach_proto::common::v1 as pb;
 
-use crate::scoring::RUBRIC_VERSION;
+use crate::{rubric::RubricOrigin, scoring::RUBRIC_VERSION};
 
 /// Source of the built-in bank and evaluator.
 pub const BANK: &str = "bank";
@@ -18,6 +18,12 @@ pub struct Provenance {
     pub fallback_reason: Option<String>,
     /// The rubric version.
     pub rubric_version: String,
+    /// Evaluations: where the rubric came from (`bank`, `question`, `key_points`,
+    /// `derived`); unknown for evaluations stored before it was recorded.
+    pub rubric_origin: Option<String>,
+    /// Evaluations by an LLM: the built-in engine found a red flag and the LLM still scored
+    /// the answer 7 or more.
+    pub disagreement: bool,
 }
 
 impl Provenance {
@@ -28,6 +34,16 @@ impl Provenance {
             is_fallback: false,
             fallback_reason: None,
             rubric_version: RUBRIC_VERSION.to_owned(),
+            rubric_origin: None,
+            disagreement: false,
+        }
+    }
+
+    /// The same, scored against a rubric of `origin`.
+    pub fn with_rubric(self, origin: &RubricOrigin) -> Self {
+        Self {
+            rubric_origin: Some(origin.tag().to_owned()),
+            ..self
         }
     }
 
@@ -55,6 +71,14 @@ impl Provenance {
             is_fallback: self.is_fallback,
             fallback_reason: self.fallback_reason.clone().unwrap_or_default(),
             rubric_version: self.rubric_version.clone(),
+            rubric_origin: match self.rubric_origin.as_deref() {
+                Some("bank") => pb::RubricOrigin::Bank,
+                Some("question") => pb::RubricOrigin::Question,
+                Some("key_points") => pb::RubricOrigin::KeyPoints,
+                Some("derived") => pb::RubricOrigin::Derived,
+                _ => pb::RubricOrigin::Unspecified,
+            } as i32,
+            disagreement: self.disagreement,
         }
     }
 }

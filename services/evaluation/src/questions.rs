@@ -14,7 +14,7 @@ use crate::{
     llm::{self, Completion, LlmClient},
     provenance::Provenance,
     request::GenerateQuestions,
-    rubric::KeyPoint,
+    rubric::{Rubric, RubricOrigin},
 };
 
 /// One generated question.
@@ -28,8 +28,8 @@ pub struct Generated {
     pub hints: Vec<String>,
     /// Examples.
     pub examples: Vec<String>,
-    /// The rubric.
-    pub key_points: Vec<KeyPoint>,
+    /// The rubric, to be stored with the question and sent back with its answer.
+    pub rubric: Rubric,
     /// Source and fallback state.
     pub provenance: Provenance,
     /// When it was generated.
@@ -78,7 +78,11 @@ impl QuestionGenerator {
                         text: q.text,
                         hints: q.hints,
                         examples: q.examples,
-                        key_points: q.key_points,
+                        rubric: Rubric {
+                            reference_answer: q.reference_answer,
+                            red_flags: q.red_flags,
+                            ..Rubric::from_points(q.key_points, RubricOrigin::Question)
+                        },
                         provenance: provenance.clone(),
                         generated_at: now,
                     })
@@ -112,7 +116,7 @@ impl QuestionGenerator {
                 text: q.text.clone(),
                 hints: q.hints.clone(),
                 examples: q.examples.clone(),
-                key_points: q.key_points.clone(),
+                rubric: q.rubric(),
                 provenance: provenance.clone(),
                 generated_at: now,
             })
@@ -164,6 +168,9 @@ mod tests {
             hints: vec!["a".into(), "b".into()],
             examples: vec![],
             key_points: vec![],
+            reference_answer: String::new(),
+            red_flags: vec![],
+            topic: None,
         }
     }
 

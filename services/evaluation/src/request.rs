@@ -8,7 +8,13 @@ use interview_coach_common::{
 use interview_coach_proto::{common::v1 as common_pb, evaluation::v1 as pb};
 use uuid::Uuid;
 
-use crate::{page_token::Cursor, rubric::KeyPoint};
+use crate::{
+    page_token::Cursor,
+    rubric::{
+        KeyPoint, KeyPointSource, MAX_RED_FLAGS, MAX_REFERENCE_CHARS, RedFlag, RedFlagSource,
+        SentRubric, Severity, Topic,
+    },
+};
 
 /// Longest question text, in characters.
 pub const MAX_QUESTION_CHARS: usize = 4000;
@@ -161,8 +167,9 @@ pub struct EvaluateAnswer {
     pub question_key: Option<String>,
     /// Up to 10 hints.
     pub hints: Vec<String>,
-    /// Up to 20 key points.
-    pub key_points: Vec<KeyPoint>,
+    /// The rubric sent with it: up to 20 key points, the reference answer, up to 10 red
+    /// flags, a topic.
+    pub rubric: SentRubric,
 }
 
 fn key_points(v: &mut FieldViolations, points: &[common_pb::KeyPoint]) -> Vec<KeyPoint> {
@@ -175,13 +182,88 @@ fn key_points(v: &mut FieldViolations, points: &[common_pb::KeyPoint]) -> Vec<Ke
         .enumerate()
         .filter_map(|(i, k)| {
             let field = format!("key_points[{i}]");
-            if k.point.contains('\0') || k.terms.iter().any(|t| t.contains('\0')) {
+            if [&k.point, &k.idea, &k.follow_up]
+                .into_iter()
+                .chain(&k.terms)
+                .any(|t| t.contains('\0'))
+            {
                 v.add(field, "must not contain NUL characters");
                 return None;
             }
-            v.check(&field, KeyPoint::new(&k.point, &k.terms))
+            v.check(
+                &field,
+                KeyPoint::from_source(KeyPointSource {
+                    point: k.point.clone(),
+                    terms: k.terms.clone(),
+                    idea: k.idea.clone(),
+                    weight: u32::try_from(k.weight).unwrap_or(u32::MAX),
+                    follow_up: k.follow_up.clone(),
+                }),
+            )
         })
         .collect()
+}
+
+fn red_flags(v: &mut FieldViolations, flags: &[common_pb::RedFlag]) -> Vec<RedFlag> {
+    if flags.len() > MAX_RED_FLAGS {
+        v.add("red_flags", format!("at most {MAX_RED_FLAGS} red flags"));
+        return Vec::new();
+    }
+    flags
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| {
+            let field = format!("red_flags[{i}]");
+            if [&f.claim, &f.correction]
+                .into_iter()
+                .chain(&f.patterns)
+                .any(|t| t.contains('\0'))
+            {
+                v.add(field, "must not contain NUL characters");
+                return None;
+            }
+            let severity = match common_pb::RedFlagSeverity::try_from(f.severity) {
+                Ok(common_pb::RedFlagSeverity::Major) => Severity::Major,
+                Ok(common_pb::RedFlagSeverity::Minor) => Severity::Minor,
+                _ => {
+                    v.add(format!("{field}.severity"), "must be MINOR or MAJOR");
+                    return None;
+                }
+            };
+            v.check(
+                &field,
+                RedFlag::from_source(RedFlagSource {
+                    claim: f.claim.clone(),
+                    correction: f.correction.clone(),
+                    patterns: f.patterns.clone(),
+                    severity,
+                }),
+            )
+        })
+        .collect()
+}
+
+fn rubric(v: &mut FieldViolations, request: &pb::EvaluateAnswerRequest) -> SentRubric {
+    let reference = request.reference_answer.trim();
+    if reference.chars().count() > MAX_REFERENCE_CHARS || reference.contains('\0') {
+        v.add(
+            "reference_answer",
+            format!("must be at most {MAX_REFERENCE_CHARS} characters, without NUL"),
+        );
+    }
+    let topic = request.topic.as_ref().and_then(|t| {
+        if t.about.contains('\0') || t.terms.iter().any(|x| x.contains('\0')) {
+            v.add("topic", "must not contain NUL characters");
+            return None;
+        }
+        v.check("topic", Topic::new(&t.about, &t.terms))
+    });
+    SentRubric {
+        points: key_points(v, &request.key_points),
+        reference_answer: (!reference.is_empty()).then(|| reference.to_owned()),
+        red_flags: red_flags(v, &request.red_flags),
+        topic,
+    }
 }
 
 impl TryFrom<pb::EvaluateAnswerRequest> for EvaluateAnswer {
@@ -218,7 +300,7 @@ impl TryFrom<pb::EvaluateAnswerRequest> for EvaluateAnswer {
                 }
             }
         }
-        let key_points = key_points(&mut v, &request.key_points);
+        let rubric = rubric(&mut v, &request);
         match (
             session_id,
             question_id,
@@ -246,7 +328,7 @@ impl TryFrom<pb::EvaluateAnswerRequest> for EvaluateAnswer {
                 answer_text,
                 question_key: (!question_key.is_empty()).then(|| question_key.to_owned()),
                 hints: request.hints,
-                key_points,
+                rubric,
             }),
             _ => Err(v),
         }
@@ -355,7 +437,11 @@ mod tests {
             any::<String>(),
             proptest::collection::vec(any::<String>(), 0..3),
         )
-            .prop_map(|(point, terms)| common_pb::KeyPoint { point, terms })
+            .prop_map(|(point, terms)| common_pb::KeyPoint {
+                point,
+                terms,
+                ..Default::default()
+            })
     }
 
     fn uuid_or_text() -> impl Strategy<Value = String> {
@@ -405,6 +491,7 @@ mod tests {
                 question_key,
                 hints,
                 key_points,
+                ..Default::default()
             });
             prop_assert!(!(nul && result.is_ok()));
         }
@@ -447,7 +534,9 @@ mod tests {
             key_points: vec![common_pb::KeyPoint {
                 point: point.into(),
                 terms: vec!["hash".into()],
+                ..Default::default()
             }],
+            ..Default::default()
         };
         assert!(EvaluateAnswer::try_from(request("a hint", "hashing")).is_ok());
         assert!(EvaluateAnswer::try_from(request("a\0hint", "hashing")).is_err());

@@ -1,51 +1,70 @@
-//! The rubric an answer is scored against: key points with the terms that show each one is
-//! covered. It comes from the request, else from the bank question, else it is derived from
-//! the question text and hints.
+//! The rubric an answer is scored against: key points with the terms that show each one,
+//! the reference answer, the red flags (common wrong claims, with the terms that detect
+//! them) and, for behavioral questions, what the story must be about.
+//!
+//! Where it comes from, in order: the rubric that travelled with the question (stored with
+//! it when it was generated); else the bank question its key names; else the key points
+//! the caller sent; else the bank question with the same text; else one derived from the
+//! question text and hints.
 
 use std::{
     collections::{HashMap, HashSet},
+    hash::Hash,
     sync::{Arc, LazyLock, RwLock},
 };
 
-use interview_coach_proto::common::v1 as pb;
-
-use crate::{bank::Bank, scoring::text};
+use crate::{
+    bank::Bank,
+    scoring::{cues::cues, text},
+};
 
 /// Longest key point name accepted.
 pub const MAX_POINT_CHARS: usize = 300;
-/// Most terms per key point.
-pub const MAX_TERMS: usize = 20;
+/// Most terms per key point, red flag or topic.
+pub const MAX_TERMS: usize = 30;
 /// Longest term accepted.
 pub const MAX_TERM_CHARS: usize = 100;
+/// Longest idea, follow-up, claim or correction.
+pub const MAX_SENTENCE_CHARS: usize = 600;
+/// Longest reference answer.
+pub const MAX_REFERENCE_CHARS: usize = 4_000;
+/// Most red flags per question.
+pub const MAX_RED_FLAGS: usize = 10;
+/// Highest key-point weight (the core ideas).
+pub const MAX_WEIGHT: u32 = 3;
 
-/// One point a good answer covers and the words that show it (validated: a non-empty
-/// point, 1 to 20 terms, each with at least one word), compiled for matching. Cheap to
-/// clone (shared).
+/// A key point as written (bank file or request), before validation.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct KeyPointSource {
+    /// Its name.
+    pub point: String,
+    /// What shows it.
+    pub terms: Vec<String>,
+    /// The concrete sentence a strong answer says (may be empty).
+    pub idea: String,
+    /// 1 to 3; 0 means 1.
+    pub weight: u32,
+    /// Asked when the point is missing (may be empty).
+    pub follow_up: String,
+}
+
+/// One point a good answer covers and the words that show it, validated and compiled for
+/// matching. Cheap to clone (shared).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct KeyPoint(Arc<Compiled>);
+pub struct KeyPoint(Arc<CompiledPoint>);
 
 #[derive(Debug, PartialEq, Eq)]
-struct Compiled {
-    point: String,
-    terms: Vec<String>,
-    /// The terms compiled to stems.
+struct CompiledPoint {
+    source: KeyPointSource,
     patterns: Vec<text::TermPattern>,
     /// The stems of the point's own content words.
     own_stems: HashSet<String>,
 }
 
-/// Key points already compiled, by their point and terms as received. The session service
-/// sends a question's key points with every answer to it, and compiling them (tokenizing
-/// and stemming every term) was a tenth of the evaluation service's CPU per answer. Bounded:
-/// at [`KEY_POINT_MEMO`] entries it starts again from empty.
-type Memo = HashMap<(String, Vec<String>), KeyPoint>;
-static COMPILED: LazyLock<RwLock<Memo>> = LazyLock::new(RwLock::default);
-const KEY_POINT_MEMO: usize = 10_000;
-
-/// Why a key point is not acceptable.
+/// Why a rubric part is not acceptable.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum KeyPointError {
-    /// Empty or too long name.
+pub enum RubricError {
+    /// Empty or too long key point name.
     #[error("point must be 1 to {MAX_POINT_CHARS} characters")]
     Point,
     /// No usable term, too many, or one too long.
@@ -53,51 +72,112 @@ pub enum KeyPointError {
         "terms must be 1 to {MAX_TERMS} words or phrases of at most {MAX_TERM_CHARS} characters"
     )]
     Terms,
+    /// A sentence too long.
+    #[error(
+        "idea, follow-up, claim and correction must be at most {MAX_SENTENCE_CHARS} characters"
+    )]
+    Sentence,
+    /// A weight out of range.
+    #[error("weight must be 1 to {MAX_WEIGHT}")]
+    Weight,
+    /// A red flag without its claim or correction.
+    #[error("a red flag needs a claim and a correction")]
+    RedFlag,
+    /// A topic without what it is about.
+    #[error("a topic needs what it is about")]
+    Topic,
+}
+
+/// Compiled rubric parts, by their source. The session service sends a question's rubric
+/// with every answer to it, and compiling (tokenizing and stemming every term) would
+/// otherwise be repeated for each. Bounded: at [`MEMO_ENTRIES`] it starts again from empty.
+struct Memo<K, V>(LazyLock<RwLock<HashMap<K, V>>>);
+const MEMO_ENTRIES: usize = 10_000;
+
+impl<K: Hash + Eq + Clone, V: Clone> Memo<K, V> {
+    const fn new() -> Self {
+        Self(LazyLock::new(RwLock::default))
+    }
+
+    fn get_or_compile<E>(&self, key: &K, compile: impl FnOnce() -> Result<V, E>) -> Result<V, E> {
+        if let Some(known) = self.0.read().ok().and_then(|m| m.get(key).cloned()) {
+            return Ok(known);
+        }
+        let value = compile()?;
+        if let Ok(mut memo) = self.0.write() {
+            if memo.len() >= MEMO_ENTRIES {
+                memo.clear();
+            }
+            memo.insert(key.clone(), value.clone());
+        }
+        Ok(value)
+    }
+}
+
+static KEY_POINTS: Memo<KeyPointSource, KeyPoint> = Memo::new();
+static RED_FLAGS: Memo<RedFlagSource, RedFlag> = Memo::new();
+
+fn check_sentence(text: &str) -> Result<(), RubricError> {
+    if text.chars().count() > MAX_SENTENCE_CHARS {
+        Err(RubricError::Sentence)
+    } else {
+        Ok(())
+    }
+}
+
+/// Trims and lower-cases `terms` and compiles them; refused when there are none, too many,
+/// or one without words.
+fn compile_terms(terms: &[String]) -> Result<(Vec<String>, Vec<text::TermPattern>), RubricError> {
+    if terms.is_empty()
+        || terms.len() > MAX_TERMS
+        || terms.iter().any(|t| t.chars().count() > MAX_TERM_CHARS)
+    {
+        return Err(RubricError::Terms);
+    }
+    let terms: Vec<String> = terms.iter().map(|t| t.trim().to_lowercase()).collect();
+    let patterns = terms
+        .iter()
+        .map(|t| text::TermPattern::new(t))
+        .collect::<Option<Vec<_>>>()
+        .ok_or(RubricError::Terms)?;
+    Ok((terms, patterns))
 }
 
 impl KeyPoint {
-    /// Validates a point and its terms (terms are trimmed and lower-cased) and compiles
-    /// them, or takes them from the memo of those already compiled.
-    pub fn new(point: &str, terms: &[String]) -> Result<Self, KeyPointError> {
-        let key = (point.to_owned(), terms.to_vec());
-        if let Some(known) = COMPILED
-            .read()
-            .ok()
-            .and_then(|memo| memo.get(&key).cloned())
-        {
-            return Ok(known);
-        }
-        let compiled = Self::compile(point, terms)?;
-        if let Ok(mut memo) = COMPILED.write() {
-            if memo.len() >= KEY_POINT_MEMO {
-                memo.clear();
-            }
-            memo.insert(key, compiled.clone());
-        }
-        Ok(compiled)
+    /// A key point with only a name and terms.
+    pub fn new(point: &str, terms: &[String]) -> Result<Self, RubricError> {
+        Self::from_source(KeyPointSource {
+            point: point.to_owned(),
+            terms: terms.to_vec(),
+            ..KeyPointSource::default()
+        })
     }
 
-    fn compile(point: &str, terms: &[String]) -> Result<Self, KeyPointError> {
-        let point = point.trim();
+    /// Validates `source` (terms are trimmed and lower-cased) and compiles it, or takes it
+    /// from the memo of those already compiled.
+    pub fn from_source(source: KeyPointSource) -> Result<Self, RubricError> {
+        KEY_POINTS.get_or_compile(&source.clone(), || Self::compile(source))
+    }
+
+    fn compile(mut source: KeyPointSource) -> Result<Self, RubricError> {
+        let point = source.point.trim();
         if point.is_empty() || point.chars().count() > MAX_POINT_CHARS {
-            return Err(KeyPointError::Point);
+            return Err(RubricError::Point);
         }
-        if terms.is_empty()
-            || terms.len() > MAX_TERMS
-            || terms.iter().any(|t| t.chars().count() > MAX_TERM_CHARS)
-        {
-            return Err(KeyPointError::Terms);
+        check_sentence(&source.idea)?;
+        check_sentence(&source.follow_up)?;
+        if source.weight > MAX_WEIGHT {
+            return Err(RubricError::Weight);
         }
-        let terms: Vec<String> = terms.iter().map(|t| t.trim().to_lowercase()).collect();
-        let patterns = terms
-            .iter()
-            .map(|t| text::TermPattern::new(t))
-            .collect::<Option<Vec<_>>>()
-            .ok_or(KeyPointError::Terms)?;
-        Ok(Self(Arc::new(Compiled {
-            own_stems: text::content_stems(&text::tokenize(point)),
-            point: point.to_owned(),
-            terms,
+        let (terms, patterns) = compile_terms(&source.terms)?;
+        source.point = point.to_owned();
+        source.terms = terms;
+        source.idea = source.idea.trim().to_owned();
+        source.follow_up = source.follow_up.trim().to_owned();
+        source.weight = source.weight.max(1);
+        Ok(Self(Arc::new(CompiledPoint {
+            own_stems: text::content_stems(&text::tokenize(&source.point)),
+            source,
             patterns,
         })))
     }
@@ -114,68 +194,314 @@ impl KeyPoint {
 
     /// The point's name.
     pub fn point(&self) -> &str {
-        &self.0.point
+        &self.0.source.point
     }
 
     /// The terms that show it.
     pub fn terms(&self) -> &[String] {
-        &self.0.terms
+        &self.0.source.terms
     }
 
-    /// On the wire.
-    pub fn to_proto(&self) -> pb::KeyPoint {
-        pb::KeyPoint {
-            point: self.0.point.clone(),
-            terms: self.0.terms.clone(),
+    /// The concrete idea, if the rubric says it.
+    pub fn idea(&self) -> Option<&str> {
+        Some(self.0.source.idea.as_str()).filter(|s| !s.is_empty())
+    }
+
+    /// 1 to 3.
+    pub fn weight(&self) -> u32 {
+        self.0.source.weight
+    }
+
+    /// The follow-up question, if the rubric has one.
+    pub fn follow_up(&self) -> Option<&str> {
+        Some(self.0.source.follow_up.as_str()).filter(|s| !s.is_empty())
+    }
+
+    /// As written, validated.
+    pub fn source(&self) -> &KeyPointSource {
+        &self.0.source
+    }
+}
+
+/// How bad a red flag is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    /// A bad practice or a secondary error: the answer is good at best.
+    Minor,
+    /// A wrong core idea: the answer is fair at best.
+    Major,
+}
+
+impl Severity {
+    /// `major` / `minor`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Major => "major",
+            Self::Minor => "minor",
         }
+    }
+
+    /// From `major` / `minor`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "major" => Some(Self::Major),
+            "minor" => Some(Self::Minor),
+            _ => None,
+        }
+    }
+}
+
+/// A red flag as written, before validation.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct RedFlagSource {
+    /// The wrong claim, short.
+    pub claim: String,
+    /// What is wrong and the right idea.
+    pub correction: String,
+    /// What detects it.
+    pub patterns: Vec<String>,
+    /// How bad it is.
+    pub severity: Severity,
+}
+
+/// A common wrong claim or bad practice for a question, with the terms that detect a
+/// candidate stating it. Cheap to clone (shared).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RedFlag(Arc<(RedFlagSource, Vec<text::TermPattern>)>);
+
+impl RedFlag {
+    /// Validates and compiles `source`, or takes it from the memo.
+    pub fn from_source(source: RedFlagSource) -> Result<Self, RubricError> {
+        RED_FLAGS.get_or_compile(&source.clone(), || {
+            let claim = source.claim.trim().to_owned();
+            let correction = source.correction.trim().to_owned();
+            if claim.is_empty() || correction.is_empty() {
+                return Err(RubricError::RedFlag);
+            }
+            check_sentence(&claim)?;
+            check_sentence(&correction)?;
+            let (patterns, compiled) = compile_terms(&source.patterns)?;
+            Ok(Self(Arc::new((
+                RedFlagSource {
+                    claim,
+                    correction,
+                    patterns,
+                    severity: source.severity,
+                },
+                compiled,
+            ))))
+        })
+    }
+
+    /// The wrong claim.
+    pub fn claim(&self) -> &str {
+        &self.0.0.claim
+    }
+
+    /// What is wrong and the right idea.
+    pub fn correction(&self) -> &str {
+        &self.0.0.correction
+    }
+
+    /// How bad it is.
+    pub fn severity(&self) -> Severity {
+        self.0.0.severity
+    }
+
+    /// The detecting terms, compiled.
+    pub fn patterns(&self) -> &[text::TermPattern] {
+        &self.0.1
+    }
+
+    /// As written, validated.
+    pub fn source(&self) -> &RedFlagSource {
+        &self.0.0
+    }
+}
+
+/// What a behavioral story must be about, and the words a story on it uses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Topic {
+    about: String,
+    terms: Vec<String>,
+    patterns: Vec<text::TermPattern>,
+}
+
+impl Topic {
+    /// Validates and compiles a topic.
+    pub fn new(about: &str, terms: &[String]) -> Result<Self, RubricError> {
+        let about = about.trim();
+        if about.is_empty() {
+            return Err(RubricError::Topic);
+        }
+        check_sentence(about)?;
+        let (terms, patterns) = compile_terms(terms)?;
+        Ok(Self {
+            about: about.to_owned(),
+            terms,
+            patterns,
+        })
+    }
+
+    /// What the story must be about.
+    pub fn about(&self) -> &str {
+        &self.about
+    }
+
+    /// Words a story on it uses.
+    pub fn terms(&self) -> &[String] {
+        &self.terms
+    }
+
+    /// The same, compiled.
+    pub fn patterns(&self) -> &[text::TermPattern] {
+        &self.patterns
     }
 }
 
 /// Where a rubric came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RubricOrigin {
-    /// The caller sent the key points.
-    Request,
+    /// Stored with the question and sent back with the answer (reference answer or red
+    /// flags included).
+    Question,
     /// The bank question with this id.
     Bank(String),
-    /// Derived from the question text and hints (weaker: weighs structure more).
+    /// The caller sent key points only.
+    Request,
+    /// Derived from the question text and hints (weaker: no reference, no red flags).
     Derived,
 }
 
-/// Key points with their origin.
+impl RubricOrigin {
+    /// As stored: `question`, `bank`, `key_points`, `derived`.
+    pub fn tag(&self) -> &'static str {
+        match self {
+            Self::Question => "question",
+            Self::Bank(_) => "bank",
+            Self::Request => "key_points",
+            Self::Derived => "derived",
+        }
+    }
+}
+
+/// How much an evaluation can be trusted, from how good its rubric is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Confidence {
+    /// The rubric was derived from the question's words.
+    Low,
+    /// Key points only.
+    Medium,
+    /// Key points with a reference answer and red flags.
+    High,
+}
+
+impl Confidence {
+    /// `low` / `medium` / `high`, as stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+        }
+    }
+
+    /// From the stored value.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "low" => Some(Self::Low),
+            "medium" => Some(Self::Medium),
+            "high" => Some(Self::High),
+            _ => None,
+        }
+    }
+}
+
+/// Everything an answer is scored against.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rubric {
-    /// What a good answer covers.
+    /// What a good answer covers, most important first.
     pub points: Vec<KeyPoint>,
-    /// Where they came from.
+    /// What an excellent answer says.
+    pub reference_answer: Option<String>,
+    /// Common wrong claims and bad practices.
+    pub red_flags: Vec<RedFlag>,
+    /// Behavioral: what the story must be about.
+    pub topic: Option<Topic>,
+    /// Where it came from.
     pub origin: RubricOrigin,
 }
 
+/// The rubric parts a caller sent with an answer (validated).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SentRubric {
+    /// Key points.
+    pub points: Vec<KeyPoint>,
+    /// Reference answer.
+    pub reference_answer: Option<String>,
+    /// Red flags.
+    pub red_flags: Vec<RedFlag>,
+    /// Topic.
+    pub topic: Option<Topic>,
+}
+
+impl SentRubric {
+    /// True when it is a whole rubric, not only key points.
+    fn is_whole(&self) -> bool {
+        !self.points.is_empty() && (self.reference_answer.is_some() || !self.red_flags.is_empty())
+    }
+}
+
 impl Rubric {
-    /// The rubric for a question: the request's key points if any; else the bank question
-    /// with `question_key`, or whose text is exactly `question`; else derived.
+    /// Key points only.
+    pub fn from_points(points: Vec<KeyPoint>, origin: RubricOrigin) -> Self {
+        Self {
+            points,
+            reference_answer: None,
+            red_flags: Vec::new(),
+            topic: None,
+            origin,
+        }
+    }
+
+    /// The rubric for a question: the one sent with it if whole (key points with a
+    /// reference answer or red flags); else the bank question `question_key` names; else
+    /// the key points sent; else the bank question whose text is exactly `question`; else
+    /// one derived from the question and hints.
     pub fn resolve(
-        requested: Vec<KeyPoint>,
+        sent: SentRubric,
         question_key: Option<&str>,
         question: &str,
         hints: &[String],
         bank: &Bank,
     ) -> Self {
-        if !requested.is_empty() {
+        if sent.is_whole() {
             return Self {
-                points: requested,
-                origin: RubricOrigin::Request,
+                points: sent.points,
+                reference_answer: sent.reference_answer,
+                red_flags: sent.red_flags,
+                topic: sent.topic,
+                origin: RubricOrigin::Question,
             };
         }
-        let from_bank = question_key
-            .and_then(|key| bank.by_key(key))
-            .or_else(|| bank.by_text(question));
-        match from_bank {
-            Some(q) => Self {
-                points: q.key_points.clone(),
-                origin: RubricOrigin::Bank(q.id.clone()),
-            },
+        if let Some(q) = question_key.and_then(|key| bank.by_key(key)) {
+            return q.rubric();
+        }
+        if !sent.points.is_empty() {
+            return Self::from_points(sent.points, RubricOrigin::Request);
+        }
+        match bank.by_text(question) {
+            Some(q) => q.rubric(),
             None => Self::derived(question, hints),
+        }
+    }
+
+    /// How far the evaluation can be trusted.
+    pub fn confidence(&self) -> Confidence {
+        match self.origin {
+            RubricOrigin::Derived => Confidence::Low,
+            _ if self.reference_answer.is_some() && !self.red_flags.is_empty() => Confidence::High,
+            _ => Confidence::Medium,
         }
     }
 
@@ -189,8 +515,8 @@ impl Rubric {
                 points.push(point);
             }
         }
-        let words = content_words(question);
-        for chunk in words.chunks(3).take(4) {
+        let subject = content_words(question);
+        for chunk in subject.chunks(3) {
             let mut terms: Vec<String> = chunk.to_vec();
             terms.extend(
                 bigrams(question)
@@ -202,43 +528,17 @@ impl Rubric {
                 points.push(point);
             }
         }
-        Self {
-            points,
-            origin: RubricOrigin::Derived,
-        }
+        Self::from_points(points, RubricOrigin::Derived)
     }
 }
 
-/// Words a question uses to ask, not to name its subject.
-const ASKING_WORDS: &[&str] = &[
-    "approach",
-    "between",
-    "describe",
-    "design",
-    "difference",
-    "discuss",
-    "example",
-    "explain",
-    "handle",
-    "happened",
-    "implement",
-    "question",
-    "situation",
-    "tell",
-    "time",
-    "walk",
-    "want",
-    "work",
-    "worked",
-    "write",
-];
-
 fn content_words(text: &str) -> Vec<String> {
+    let asking = &cues().asking_words;
     let mut seen = HashSet::new();
     text::tokenize(text)
         .into_iter()
         .filter(|t| t.is_content() && !t.is_number() && t.word.len() > 3)
-        .filter(|t| !ASKING_WORDS.contains(&t.word.as_str()))
+        .filter(|t| !asking.contains(&t.word))
         .filter(|t| seen.insert(t.stem.clone()))
         .map(|t| t.word)
         .collect()
@@ -276,14 +576,19 @@ mod tests {
     #[test]
     fn key_points_need_a_name_and_usable_terms() {
         assert!(KeyPoint::new("complexity", &["O(n)".into()]).is_ok());
-        assert_eq!(KeyPoint::new(" ", &["x".into()]), Err(KeyPointError::Point));
-        assert_eq!(KeyPoint::new("p", &[]), Err(KeyPointError::Terms));
-        assert_eq!(
-            KeyPoint::new("p", &["--".into()]),
-            Err(KeyPointError::Terms)
-        );
+        assert_eq!(KeyPoint::new(" ", &["x".into()]), Err(RubricError::Point));
+        assert_eq!(KeyPoint::new("p", &[]), Err(RubricError::Terms));
+        assert_eq!(KeyPoint::new("p", &["--".into()]), Err(RubricError::Terms));
         let terms = KeyPoint::new("p", &[" Hash Map ".into()]).unwrap();
         assert_eq!(terms.terms(), ["hash map"]);
+        assert_eq!(terms.weight(), 1);
+        let heavy = KeyPoint::from_source(KeyPointSource {
+            point: "p".into(),
+            terms: vec!["x".into()],
+            weight: 4,
+            ..KeyPointSource::default()
+        });
+        assert_eq!(heavy, Err(RubricError::Weight));
     }
 
     #[test]
@@ -292,16 +597,71 @@ mod tests {
         let first = KeyPoint::new("Uses a cache", &terms).unwrap();
         let again = KeyPoint::new("Uses a cache", &terms).unwrap();
         assert!(Arc::ptr_eq(&first.0, &again.0), "from the memo");
-        assert_eq!(first, KeyPoint::compile("Uses a cache", &terms).unwrap());
+        assert_eq!(
+            first,
+            KeyPoint::compile(KeyPointSource {
+                point: "Uses a cache".into(),
+                terms: terms.clone(),
+                ..KeyPointSource::default()
+            })
+            .unwrap()
+        );
         assert_eq!(first.patterns().len(), 2);
         assert!(first.own_stems().contains("cach"));
         // A refused key point is refused every time (nothing is remembered for it).
         for _ in 0..2 {
-            assert_eq!(
-                KeyPoint::new("p", &["--".into()]),
-                Err(KeyPointError::Terms)
-            );
+            assert_eq!(KeyPoint::new("p", &["--".into()]), Err(RubricError::Terms));
         }
+    }
+
+    #[test]
+    fn red_flags_need_a_claim_a_correction_and_patterns() {
+        let source = |claim: &str, patterns: &[&str]| RedFlagSource {
+            claim: claim.into(),
+            correction: "A stack is LIFO.".into(),
+            patterns: patterns.iter().map(|p| (*p).to_owned()).collect(),
+            severity: Severity::Major,
+        };
+        let flag = RedFlag::from_source(source(" Stacks are FIFO ", &["Stack is FIFO"])).unwrap();
+        assert_eq!(flag.claim(), "Stacks are FIFO");
+        assert_eq!(flag.source().patterns, ["stack is fifo"]);
+        assert_eq!(
+            RedFlag::from_source(source("", &["x"])),
+            Err(RubricError::RedFlag)
+        );
+        assert_eq!(
+            RedFlag::from_source(source("c", &[])),
+            Err(RubricError::Terms)
+        );
+    }
+
+    #[test]
+    fn a_whole_sent_rubric_wins_then_the_key_s_bank_question_then_key_points() {
+        let bank = Bank::builtin().unwrap();
+        let banked = &bank.all()[0];
+        let point = KeyPoint::new("p", &["x".into()]).unwrap();
+        let points_only = SentRubric {
+            points: vec![point.clone()],
+            ..SentRubric::default()
+        };
+        let by_key = Rubric::resolve(points_only.clone(), Some(&banked.id), "", &[], &bank);
+        assert_eq!(by_key.origin, RubricOrigin::Bank(banked.id.clone()));
+        assert_eq!(by_key.confidence(), Confidence::High);
+        let by_text = Rubric::resolve(SentRubric::default(), None, &banked.text, &[], &bank);
+        assert_eq!(by_text.origin, RubricOrigin::Bank(banked.id.clone()));
+        let request = Rubric::resolve(points_only, None, &banked.text, &[], &bank);
+        assert_eq!(request.origin, RubricOrigin::Request);
+        assert_eq!(request.confidence(), Confidence::Medium);
+        let whole = SentRubric {
+            points: vec![point],
+            reference_answer: Some("Say x.".into()),
+            ..SentRubric::default()
+        };
+        let stored = Rubric::resolve(whole, Some(&banked.id), &banked.text, &[], &bank);
+        assert_eq!(stored.origin, RubricOrigin::Question);
+        assert_eq!(stored.reference_answer.as_deref(), Some("Say x."));
+        let derived = Rubric::resolve(SentRubric::default(), None, "Why?", &[], &bank);
+        assert_eq!(derived.confidence(), Confidence::Low);
     }
 
     #[test]

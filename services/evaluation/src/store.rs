@@ -12,7 +12,10 @@ use rust_decimal::Decimal;
 use sqlx::{PgExecutor, PgPool, Postgres, types::Json};
 use uuid::Uuid;
 
-use crate::{error::EvaluationError, page_token::Cursor, provenance::Provenance, score::Score};
+use crate::{
+    error::EvaluationError, page_token::Cursor, provenance::Provenance, rubric::Confidence,
+    score::Score,
+};
 
 /// An evaluation to store.
 #[derive(Clone, Debug)]
@@ -33,6 +36,10 @@ pub struct NewEvaluation {
     pub improvements: Vec<String>,
     /// Engine and rubric.
     pub provenance: Provenance,
+    /// How far it can be trusted.
+    pub confidence: Confidence,
+    /// Claims of the red flags found, most severe first.
+    pub red_flags: Vec<String>,
 }
 
 /// A stored evaluation.
@@ -56,6 +63,10 @@ pub struct Evaluation {
     pub improvements: Vec<String>,
     /// Engine and rubric.
     pub provenance: Provenance,
+    /// How far it can be trusted (unknown for evaluations stored before it was recorded).
+    pub confidence: Option<Confidence>,
+    /// Claims of the red flags found, most severe first.
+    pub red_flags: Vec<String>,
     /// When it was stored.
     pub created_at: DateTime<Utc>,
 }
@@ -74,16 +85,22 @@ struct Row {
     rubric_version: String,
     is_fallback: bool,
     fallback_reason: Option<String>,
+    confidence: Option<String>,
+    rubric_origin: Option<String>,
+    red_flags: Option<Json<Vec<String>>>,
+    disagreement: bool,
     created_at: Option<DateTime<Utc>>,
 }
 
 const COLUMNS: &str = "id, session_id, question_id, answer_id, score, feedback_text, strengths, \
-     improvements, evaluator, rubric_version, is_fallback, fallback_reason, created_at";
+     improvements, evaluator, rubric_version, is_fallback, fallback_reason, confidence, \
+     rubric_origin, red_flags, disagreement, created_at";
 /// [`COLUMNS`] with the texts left empty (EVALUATION_VIEW_BASIC).
 const BASIC_COLUMNS: &str = "id, session_id, question_id, answer_id, score, \
      ''::text AS feedback_text, NULL::jsonb AS strengths, NULL::jsonb AS improvements, \
      ''::text AS evaluator, ''::text AS rubric_version, is_fallback, \
-     NULL::text AS fallback_reason, created_at";
+     NULL::text AS fallback_reason, confidence, NULL::text AS rubric_origin, \
+     NULL::jsonb AS red_flags, disagreement, created_at";
 
 impl TryFrom<Row> for Evaluation {
     type Error = EvaluationError;
@@ -105,7 +122,11 @@ impl TryFrom<Row> for Evaluation {
                 is_fallback: row.is_fallback,
                 fallback_reason: row.fallback_reason,
                 rubric_version: row.rubric_version,
+                rubric_origin: row.rubric_origin,
+                disagreement: row.disagreement,
             },
+            confidence: row.confidence.as_deref().and_then(Confidence::parse),
+            red_flags: row.red_flags.map(|j| j.0).unwrap_or_default(),
             created_at: row.created_at.ok_or_else(|| {
                 EvaluationError::Internal(format!("evaluation {} has no created_at", row.id))
             })?,
@@ -140,6 +161,8 @@ impl NewEvaluation {
             strengths: self.strengths.clone(),
             improvements: self.improvements.clone(),
             provenance: self.provenance.clone(),
+            confidence: Some(self.confidence),
+            red_flags: self.red_flags.clone(),
             created_at,
         }
     }
@@ -257,9 +280,11 @@ async fn insert_rows(
     sqlx::query_as(
         "INSERT INTO answer_evaluations \
              (session_id, question_id, answer_id, score, feedback_text, strengths, improvements, \
-              evaluator, rubric_version, is_fallback, fallback_reason) \
+              evaluator, rubric_version, is_fallback, fallback_reason, confidence, rubric_origin, \
+              red_flags, disagreement) \
          SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::numeric[], $5::text[], \
-              $6::jsonb[], $7::jsonb[], $8::text[], $9::text[], $10::bool[], $11::text[]) \
+              $6::jsonb[], $7::jsonb[], $8::text[], $9::text[], $10::bool[], $11::text[], \
+              $12::text[], $13::text[], $14::jsonb[], $15::bool[]) \
          ON CONFLICT (answer_id) DO NOTHING \
          RETURNING id, answer_id, created_at",
     )
@@ -296,6 +321,22 @@ async fn insert_rows(
     .bind(
         rows.iter()
             .map(|n| n.provenance.fallback_reason.as_deref())
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        rows.iter()
+            .map(|n| n.confidence.as_str())
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        rows.iter()
+            .map(|n| n.provenance.rubric_origin.as_deref())
+            .collect::<Vec<_>>(),
+    )
+    .bind(rows.iter().map(|n| Json(&n.red_flags)).collect::<Vec<_>>())
+    .bind(
+        rows.iter()
+            .map(|n| n.provenance.disagreement)
             .collect::<Vec<_>>(),
     )
     .fetch_all(db)

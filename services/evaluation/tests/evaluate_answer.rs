@@ -179,12 +179,18 @@ async fn the_bank_rubric_is_used_by_key_or_text(pool: PgPool) {
         .unwrap()
         .evaluation
         .unwrap();
+    let provenance = e.provenance.clone().unwrap();
+    assert_eq!(
+        provenance.rubric_origin,
+        interview_coach_proto::common::v1::RubricOrigin::Bank as i32
+    );
+    assert_eq!(
+        e.confidence,
+        interview_coach_proto::common::v1::Confidence::High as i32
+    );
     assert!(
-        e.feedback.contains(&format!(
-            "covers {} of {}",
-            question.key_points.len(),
-            question.key_points.len()
-        )),
+        e.feedback
+            .contains(&format!("of {} key ideas", question.key_points.len())),
         "{}",
         e.feedback
     );
@@ -197,6 +203,7 @@ async fn the_bank_rubric_is_used_by_key_or_text(pool: PgPool) {
     };
     let e2 = evaluate(&app, by_text).await.unwrap().evaluation.unwrap();
     assert_eq!(e2.score, e.score);
+    assert_eq!(e2.provenance, e.provenance);
 }
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
@@ -524,6 +531,7 @@ async fn each_item_of_a_batch_gets_its_own_outcome(pool: PgPool) {
     use evaluation_service::{
         error::EvaluationError,
         provenance::Provenance,
+        rubric::Confidence,
         score::Score,
         store::{self, NewEvaluation},
     };
@@ -539,6 +547,8 @@ async fn each_item_of_a_batch_gets_its_own_outcome(pool: PgPool) {
         strengths: vec!["clear".into()],
         improvements: vec![],
         provenance: Provenance::builtin(),
+        confidence: Confidence::High,
+        red_flags: vec!["a claim".into()],
     };
     let missing = Fixture {
         answer_id: Uuid::new_v4(),

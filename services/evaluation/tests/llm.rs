@@ -457,3 +457,61 @@ async fn questions_fall_back_to_the_bank(pool: PgPool) {
         1
     );
 }
+
+#[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
+async fn the_prompt_carries_the_rubric_and_a_flagged_high_score_is_a_disagreement(pool: PgPool) {
+    let server = MockServer::start().await;
+    // Answered only when the system prompt holds the reference answer, the red flag with its
+    // correction, and the rule that a wrong core idea caps the score.
+    Mock::given(method("POST"))
+        .and(path("/v1/chat/completions"))
+        .and(body_string_contains("two reversals give FIFO order"))
+        .and(body_string_contains("Stacks are first-in first-out"))
+        .and(body_string_contains("A stack is last-in first-out"))
+        .and(body_string_contains("Length is not quality"))
+        .respond_with(completion(
+            r#"{"score": 8.5, "feedback": "Confident and clear.", "strengths": ["fluent"], "improvements": []}"#,
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let f = fixture(&pool).await;
+    let app = TestApp::spawn_with(pool, settings(&server, Duration::from_secs(5))).await;
+    let mut request = evaluate_request(
+        &f,
+        "For the queue: a stack is first in, first out, so I push each element onto both stacks \
+         and pop from whichever has it; that keeps every operation cheap and the order right.",
+    );
+    request.question_text = "Implement a FIFO queue using only two stacks.".into();
+    request.key_points = vec![
+        common::kp(
+            "an inbox and an outbox stack",
+            &["inbox", "outbox", "two stacks"],
+        ),
+        common::kp("refill only when empty", &["only when ... empty"]),
+        common::kp("amortized O(1)", &["amortized", "o(1)"]),
+    ];
+    request.reference_answer = "Push onto an inbox stack and pop from an outbox stack, refilling \
+        the outbox from the inbox only when it is empty: two reversals give FIFO order, and each \
+        element moves once, so every operation is amortized O(1)."
+        .into();
+    request.red_flags = vec![interview_coach_proto::common::v1::RedFlag {
+        claim: "Stacks are first-in first-out".into(),
+        correction: "A stack is last-in first-out; two reversals make a queue.".into(),
+        patterns: vec!["stack is first in first out".into()],
+        severity: interview_coach_proto::common::v1::RedFlagSeverity::Major as i32,
+    }];
+    let mut client = app.client.clone();
+    let e = client
+        .evaluate_answer(authed(request))
+        .await
+        .unwrap()
+        .into_inner()
+        .evaluation
+        .unwrap();
+    let p = e.provenance.unwrap();
+    // The LLM's score stands (judge policies are the operator's choice), but it is marked.
+    assert_eq!((e.score, p.source.as_str()), (8.5, "llm:fake-model-1"));
+    assert!(p.disagreement);
+    assert_eq!(e.red_flags, ["Stacks are first-in first-out"]);
+}

@@ -85,6 +85,9 @@ impl PendingAnswer {
             difficulty: Difficulty::parse(&self.difficulty).map_or(0, |d| d.to_proto() as i32),
             answer_text: self.answer_text.clone(),
             key_points: data.key_points_proto(),
+            red_flags: data.red_flags_proto(),
+            topic: data.topic_proto(),
+            reference_answer: data.reference_answer,
             question_key: data.key,
             hints: data.hints,
         }

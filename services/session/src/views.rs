@@ -42,6 +42,8 @@ pub fn evaluation(e: &eval_pb::Evaluation) -> pb::Evaluation {
         improvements: e.improvements.clone(),
         provenance: e.provenance.clone(),
         create_time: e.create_time,
+        confidence: e.confidence,
+        red_flags: e.red_flags.clone(),
     }
 }
 

@@ -221,3 +221,83 @@ async fn a_new_session_avoids_the_questions_of_recent_ones(pool: sqlx::PgPool) {
         );
     }
 }
+
+/// The rubric a question was generated with is stored with it and is the one its answer is
+/// scored against, whatever the bank holds by then: a red flag only the stored rubric has
+/// is the one raised.
+#[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
+async fn the_rubric_travels_with_the_question(pool: sqlx::PgPool) {
+    let stack = Stack::start(pool.clone()).await;
+    let user = stack.user("grace").await;
+    let session = stack
+        .create_session(&user, InterviewType::Technical, 30)
+        .await;
+    let question = &session.questions[0];
+    let data: serde_json::Value =
+        sqlx::query_scalar("SELECT question_data FROM interview_questions WHERE id = $1::uuid")
+            .bind(&question.id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(
+        data["referenceAnswer"]
+            .as_str()
+            .is_some_and(|r| r.len() > 100),
+        "{data}"
+    );
+    assert!(
+        data["redFlags"].as_array().is_some_and(|f| f.len() >= 2),
+        "{data}"
+    );
+    assert!(
+        data["keyPoints"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|k| k["idea"].as_str().is_some_and(|i| !i.is_empty())),
+        "{data}"
+    );
+    // The rubric is not shown to the candidate before they answer.
+    let shown = format!("{question:?}");
+    assert!(!shown.contains(data["referenceAnswer"].as_str().unwrap()));
+
+    // The stored rubric, not the bank's, scores the answer.
+    sqlx::query(
+        "UPDATE interview_questions SET question_data = jsonb_set(question_data, '{redFlags}', \
+         '[{\"claim\": \"Stored-only claim\", \"correction\": \"The stored rubric says why.\", \
+            \"patterns\": [\"zebra crossing\"], \"severity\": \"major\"}]') WHERE id = $1::uuid",
+    )
+    .bind(&question.id)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let mut client = stack.session_client().await;
+    let answer = format!(
+        "{} Also, a zebra crossing guarantees it.",
+        answer_for(question)
+    );
+    let evaluation = client
+        .submit_answer(authed(
+            &user,
+            pb::SubmitAnswerRequest {
+                session_id: session.id.clone(),
+                question_id: question.id.clone(),
+                answer_text: answer,
+            },
+        ))
+        .await
+        .unwrap()
+        .into_inner()
+        .evaluation
+        .unwrap();
+    assert_eq!(evaluation.red_flags, ["Stored-only claim"]);
+    assert!(evaluation.score <= 4.0, "{evaluation:?}");
+    assert_eq!(
+        evaluation.confidence,
+        interview_coach_proto::common::v1::Confidence::High as i32
+    );
+    assert_eq!(
+        evaluation.provenance.unwrap().rubric_origin,
+        interview_coach_proto::common::v1::RubricOrigin::Question as i32
+    );
+}

@@ -7,7 +7,11 @@ use std::collections::HashSet;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use crate::{rubric::KeyPoint, score::Score, scoring::MAX_LIST};
+use crate::{
+    rubric::{KeyPoint, MAX_REFERENCE_CHARS, RedFlag, RedFlagSource, Severity},
+    score::Score,
+    scoring::MAX_LIST,
+};
 
 /// Longest feedback kept.
 pub const MAX_FEEDBACK_CHARS: usize = 2000;
@@ -42,6 +46,10 @@ pub struct LlmQuestion {
     pub examples: Vec<String>,
     /// 3 to 7 key points.
     pub key_points: Vec<KeyPoint>,
+    /// What an excellent answer says, if the model wrote one.
+    pub reference_answer: Option<String>,
+    /// The model's red flags that passed validation (at most 5).
+    pub red_flags: Vec<RedFlag>,
 }
 
 /// The JSON object in `reply`: the whole reply, or the span from its first `{` to its last
@@ -114,12 +122,45 @@ struct RawQuestion {
     examples: Vec<String>,
     #[serde(default)]
     key_points: Vec<RawKeyPoint>,
+    #[serde(default)]
+    reference_answer: String,
+    #[serde(default)]
+    red_flags: Vec<RawRedFlag>,
 }
 
 #[derive(Deserialize)]
 struct RawKeyPoint {
     point: String,
     terms: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct RawRedFlag {
+    #[serde(default)]
+    claim: String,
+    #[serde(default)]
+    correction: String,
+    #[serde(default)]
+    patterns: Vec<String>,
+    #[serde(default)]
+    severity: String,
+}
+
+/// Red flags a model wrote that are usable: the rest (no claim, no patterns, an unknown
+/// severity) are dropped rather than failing the question.
+fn red_flags(raw: Vec<RawRedFlag>) -> Vec<RedFlag> {
+    raw.into_iter()
+        .filter_map(|f| {
+            RedFlag::from_source(RedFlagSource {
+                claim: cap(&f.claim, MAX_ITEM_CHARS),
+                correction: cap(&f.correction, MAX_ITEM_CHARS),
+                patterns: f.patterns.into_iter().take(10).collect(),
+                severity: Severity::parse(f.severity.trim()).unwrap_or(Severity::Minor),
+            })
+            .ok()
+        })
+        .take(5)
+        .collect()
 }
 
 /// The key of a generated question.
@@ -166,12 +207,15 @@ pub fn questions(
         if exclude.contains(&key) || !seen.insert(key.clone()) {
             continue;
         }
+        let reference = cap(&q.reference_answer, MAX_REFERENCE_CHARS);
         valid.push(LlmQuestion {
             key,
             text,
             hints,
             examples: bounded_list(q.examples, 3),
             key_points,
+            reference_answer: (!reference.is_empty()).then_some(reference),
+            red_flags: red_flags(q.red_flags),
         });
     }
     if valid.len() < count {
@@ -217,6 +261,27 @@ mod tests {
     }
 
     #[test]
+    fn a_generated_rubric_keeps_its_usable_red_flags() {
+        let reply = r#"{"questions": [{"text": "Why is a stack LIFO?", "hints": ["h1", "h2"],
+            "key_points": [{"point": "a", "terms": ["a"]}, {"point": "b", "terms": ["b"]},
+                           {"point": "c", "terms": ["c"]}],
+            "reference_answer": " The last item pushed is the first popped. ",
+            "red_flags": [
+                {"claim": "A stack is FIFO", "correction": "It is LIFO.",
+                 "patterns": ["stack is fifo"], "severity": "major"},
+                {"claim": "", "correction": "x", "patterns": ["y"], "severity": "major"},
+                {"claim": "No patterns", "correction": "x", "patterns": [], "severity": "minor"}
+            ]}]}"#;
+        let q = &questions(reply, 1, &HashSet::new()).unwrap()[0];
+        assert_eq!(
+            q.reference_answer.as_deref(),
+            Some("The last item pushed is the first popped.")
+        );
+        assert_eq!(q.red_flags.len(), 1);
+        assert_eq!(q.red_flags[0].severity(), Severity::Major);
+    }
+
+    #[test]
     fn questions_need_enough_valid_new_ones() {
         let q = |text: &str| {
             format!(
@@ -231,6 +296,7 @@ mod tests {
         );
         let two = questions(&reply, 2, &HashSet::new()).unwrap();
         assert_eq!(two.len(), 2);
+        assert!(two[0].reference_answer.is_none() && two[0].red_flags.is_empty());
         assert_ne!(two[0].key, two[1].key);
         assert!(two[0].key.starts_with("llm:") && two[0].key.len() == 20);
         let excluded: HashSet<String> = [question_key("Explain TCP slow start.")].into();

@@ -1,40 +1,55 @@
-//! Turns the measured parts into feedback a candidate can act on: strengths that name what
-//! was found (quoting short spans of the answer), improvements that name what was missing.
+//! Turns the measured parts into feedback a candidate can act on. Strengths quote the span
+//! that shows them (the match itself, in a sentence that says something). Improvements say
+//! what a better answer adds, most important first: the correction of a wrong claim, then
+//! the missing ideas in the rubric's own words (from the reference answer), then structure
+//! the answer lacks; never something the answer already did.
 
 use interview_coach_common::domain::InterviewType;
 
 use super::{
-    Breakdown, MAX_LIST,
+    Breakdown, Cap, MAX_IMPROVEMENTS, MAX_LIST,
     coverage::Coverage,
+    red_flags::Raised,
+    sentences::{Sentence, Shape},
     specificity::{Clarity, Specificity},
     structure::Structure,
-    text,
+    text::{self, Text},
 };
-use crate::score::Score;
+use crate::{
+    rubric::{Confidence, Rubric},
+    score::Score,
+};
 
 /// Longest quote, in characters.
 const QUOTE_CHARS: usize = 60;
+/// Above this share of filler words the feedback calls it out.
+const FILLER_NOTED: f64 = 0.25;
 
 /// What the feedback is made from.
 pub(super) struct Parts<'a> {
     pub kind: InterviewType,
     pub answer: &'a str,
     pub score: Score,
+    pub rubric: &'a Rubric,
+    pub text: &'a Text,
     pub coverage: &'a Coverage,
+    pub raised: &'a [Raised],
+    pub sentences: &'a [Sentence],
     pub structure: &'a Structure,
     pub specificity: &'a Specificity,
     pub clarity: &'a Clarity,
     pub breakdown: &'a Breakdown,
-    pub capped: bool,
     pub keyword_list: bool,
     pub generic_story: bool,
+    pub off_topic_story: bool,
+}
+
+fn quote(answer: &str, (start, end): (usize, usize)) -> String {
+    format!("\"{}\"", text::quote(answer, start, end, QUOTE_CHARS))
 }
 
 fn quoted(answer: &str, range: Option<(usize, usize)>) -> String {
-    match range {
-        Some((start, end)) => format!(" (\"{}\")", text::quote(answer, start, end, QUOTE_CHARS)),
-        None => String::new(),
-    }
+    range.map_or_else(String::new, |r| format!(" ({})", quote(answer, r)))
 }
 
 fn list(items: &[&str]) -> String {
@@ -53,7 +68,43 @@ fn type_name(kind: InterviewType) -> &'static str {
     }
 }
 
-/// A few sentences: overall verdict, coverage, structure, concreteness.
+fn lower_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) if chars.clone().next().is_some_and(char::is_lowercase) => {
+            c.to_lowercase().chain(chars).collect()
+        }
+        _ => s.to_owned(),
+    }
+}
+
+/// The index of the sentence a byte offset is in.
+fn sentence_at(p: &Parts<'_>, at: usize) -> Option<usize> {
+    p.text
+        .tokens()
+        .iter()
+        .find(|t| t.start <= at && at < t.end.max(t.start + 1))
+        .map(|t| t.sentence)
+}
+
+/// The first filler phrase, to quote.
+fn first_filler(p: &Parts<'_>) -> Option<(usize, usize)> {
+    p.sentences
+        .iter()
+        .filter(|s| s.shape == Shape::Filler)
+        .find_map(|s| s.filler_cue)
+}
+
+fn filler_sentences(p: &Parts<'_>) -> (usize, usize) {
+    let filler = p
+        .sentences
+        .iter()
+        .filter(|s| s.shape == Shape::Filler)
+        .count();
+    (filler, p.sentences.len())
+}
+
+/// A few sentences: the verdict, what is wrong, what is covered, filler, structure.
 pub(super) fn summary(p: &Parts<'_>) -> String {
     let score = p.score.as_f64();
     let verdict = match score {
@@ -62,26 +113,48 @@ pub(super) fn summary(p: &Parts<'_>) -> String {
         s if s < 7.5 => "a solid answer",
         _ => "a strong answer",
     };
-    let total = p.coverage.points.len();
-    let covered: Vec<&str> = p.coverage.covered().map(|c| c.point.as_str()).collect();
-    let missing: Vec<&str> = p
-        .coverage
-        .missing()
-        .map(|c| c.point.as_str())
-        .take(3)
-        .collect();
     let mut out = format!("Scored {score:.1}/10: {verdict}. ");
-    if total > 0 {
+    for raised in p.raised.iter().take(2) {
         out.push_str(&format!(
-            "It covers {} of {total} key points{}",
+            "It states that {} ({}), which is wrong: {} ",
+            lower_first(raised.flag.claim().trim_end_matches('.')),
+            quote(p.answer, raised.evidence),
+            raised.flag.correction()
+        ));
+    }
+    if matches!(p.breakdown.capped_by, Cap::MajorRedFlag | Cap::MinorRedFlag)
+        && p.breakdown.raw > p.breakdown.cap
+    {
+        out.push_str(&format!(
+            "An answer built on that is held at {:.1}. ",
+            p.breakdown.cap
+        ));
+    }
+    if p.off_topic_story
+        && let Some(topic) = &p.rubric.topic
+    {
+        out.push_str(&format!(
+            "The story is about something else: this question asks about {}. ",
+            topic.about()
+        ));
+    }
+    let total = p.coverage.points.len();
+    if total > 0 {
+        let covered: Vec<&str> = p.coverage.covered().map(|c| c.point()).collect();
+        let missing: Vec<&str> = p
+            .coverage
+            .missing()
+            .iter()
+            .map(|c| c.point())
+            .take(3)
+            .collect();
+        out.push_str(&format!(
+            "It states {} of {total} key ideas{}",
             covered.len(),
             if covered.is_empty() {
                 String::new()
             } else {
-                format!(
-                    " ({})",
-                    list(&covered.iter().take(3).copied().collect::<Vec<_>>())
-                )
+                format!(" ({})", list(&covered[..covered.len().min(3)]))
             }
         ));
         if missing.is_empty() {
@@ -90,19 +163,42 @@ pub(super) fn summary(p: &Parts<'_>) -> String {
             out.push_str(&format!("; missing: {}. ", list(&missing)));
         }
     }
+    let (filler, sentences) = filler_sentences(p);
+    if p.breakdown.filler_share >= FILLER_NOTED {
+        out.push_str(&format!(
+            "{filler} of its {sentences} sentences are generic{} and earn nothing{}. ",
+            quoted(p.answer, first_filler(p)),
+            if p.breakdown.capped_by == Cap::Filler {
+                format!(", so the score is held at {:.1}", p.breakdown.cap)
+            } else {
+                String::new()
+            }
+        ));
+    }
+    if p.keyword_list {
+        out.push_str(&format!(
+            "It lists terms without saying how they work or fit together, so the score is held at {:.1}. ",
+            p.breakdown.cap.min(super::KEYWORD_LIST_CAP)
+        ));
+    } else if p.breakdown.capped_by == Cap::Content && p.breakdown.raw > p.breakdown.cap {
+        out.push_str(&format!(
+            "The score is held at {:.1} because the answer states too few of the key ideas. ",
+            p.breakdown.cap
+        ));
+    }
     let present: Vec<&str> = p
         .structure
         .components
         .iter()
         .filter(|c| c.credit >= 0.75)
-        .map(|c| c.name)
+        .map(|c| c.name())
         .collect();
     let absent: Vec<&str> = p
         .structure
         .components
         .iter()
         .filter(|c| c.credit < 0.75)
-        .map(|c| c.name)
+        .map(|c| c.name())
         .collect();
     out.push_str(&format!(
         "As a {} answer it {}{}. ",
@@ -118,62 +214,72 @@ pub(super) fn summary(p: &Parts<'_>) -> String {
             format!(" but lacks {}", list(&absent))
         }
     ));
-    if p.specificity.ratio() >= 0.6 {
-        out.push_str("It is concrete, with specific details. ");
-    } else if p.specificity.ratio() < 0.3 {
-        out.push_str("It stays general; specific numbers or examples would strengthen it. ");
-    }
-    if p.breakdown.words * 2 < p.breakdown.target_words {
-        out.push_str("It is brief for the question. ");
-    }
-    if p.keyword_list {
-        out.push_str(&format!(
-            "It lists terms without explaining how they fit together, so the score is held at {:.1}. ",
-            p.breakdown.cap
-        ));
-    } else if p.capped {
-        out.push_str(&format!(
-            "The score is held at {:.1} because the answer covers too few key points. ",
-            p.breakdown.cap
-        ));
-    }
     if p.generic_story {
-        out.push_str("It describes what you usually do rather than one specific situation.");
+        out.push_str("It describes what you usually do rather than one specific situation. ");
+    }
+    if p.rubric.confidence() == Confidence::Low {
+        out.push_str(
+            "No rubric came with this question, so it was scored against one derived from its \
+             wording (low confidence).",
+        );
     }
     out.trim_end().to_owned()
 }
 
-/// What was found, quoting the answer.
+/// What was good, quoting the span that shows it.
 pub(super) fn strengths(p: &Parts<'_>) -> Vec<String> {
     let mut out: Vec<String> = p
         .coverage
         .covered()
-        .map(|c| format!("Covers {}{}", c.point, quoted(p.answer, c.evidence)))
+        .map(|c| format!("States {}{}", c.point(), quoted(p.answer, c.evidence)))
         .take(4)
         .collect();
+    // A structure cue is praised only where its sentence says something concrete.
     for component in p.structure.components.iter().filter(|c| c.credit >= 0.75) {
-        out.push(format!(
-            "{}{}",
-            component.found,
-            quoted(p.answer, component.evidence)
-        ));
+        let Some(evidence) = component.evidence else {
+            continue;
+        };
+        let grounded = sentence_at(p, evidence.0).is_some_and(|i| {
+            p.sentences.get(i).is_some_and(|s| {
+                s.shape == Shape::Statement
+                    && (s.specific || p.coverage.points.iter().any(|c| c.sentence == Some(i)))
+            })
+        });
+        if grounded {
+            out.push(format!(
+                "{}{}",
+                component.component.found,
+                quoted(p.answer, Some(evidence))
+            ));
+        }
     }
-    if p.specificity.ratio() >= 0.6 {
+    if p.specificity.ratio() >= 0.6 && p.raised.is_empty() {
         out.push(format!(
             "Specific and concrete{}",
             quoted(p.answer, p.specificity.evidence)
         ));
     }
-    if p.clarity.ratio() >= 0.8 {
+    if p.clarity.ratio() >= 0.8 && p.breakdown.filler_share < FILLER_NOTED {
         out.push("Clear, well-signposted sentences".to_owned());
     }
     out.truncate(MAX_LIST);
     out
 }
 
-/// What was missing, most valuable first.
+/// What a better answer adds, most important first.
 pub(super) fn improvements(p: &Parts<'_>) -> Vec<String> {
     let mut out = Vec::new();
+    for raised in p.raised {
+        out.push(format!("Correct this: {}", raised.flag.correction()));
+    }
+    if p.off_topic_story
+        && let Some(topic) = &p.rubric.topic
+    {
+        out.push(format!(
+            "Tell a story that answers the question: {}.",
+            topic.about()
+        ));
+    }
     if p.keyword_list {
         out.push(
             "Explain, don't list: say how each piece works, why you chose it, and how the pieces connect."
@@ -186,34 +292,40 @@ pub(super) fn improvements(p: &Parts<'_>) -> Vec<String> {
                 .to_owned(),
         );
     }
-    out.extend(
-        p.coverage
-            .missing()
-            .map(|c| {
-                if c.example_terms.is_empty() {
-                    format!("Address {}", c.point)
-                } else {
-                    format!(
-                        "Address {} (e.g. mention {})",
-                        c.point,
-                        c.example_terms.join(" or ")
-                    )
-                }
-            })
-            .take(4),
-    );
-    let mut missing_parts: Vec<_> = p
+    let missing = p.coverage.missing();
+    out.extend(missing.iter().map(|c| match c.key_point.idea() {
+        Some(idea) => format!("Add: {idea}"),
+        None => {
+            let terms = c.key_point.terms();
+            if terms.is_empty() {
+                format!("Address {}", c.point())
+            } else {
+                format!(
+                    "Address {} (e.g. mention {})",
+                    c.point(),
+                    terms[..terms.len().min(2)].join(" or ")
+                )
+            }
+        }
+    }));
+    if p.breakdown.filler_share >= FILLER_NOTED {
+        out.push(format!(
+            "Cut the generic sentences{}: say what you would do, how it works and why.",
+            quoted(p.answer, first_filler(p))
+        ));
+    }
+    let mut gaps: Vec<_> = p
         .structure
         .components
         .iter()
-        .filter(|c| c.credit < 1.0)
+        .filter(|c| c.credit < 0.75)
         .collect();
-    missing_parts.sort_by(|a, b| {
-        let gap = |c: &&super::structure::ComponentMatch| c.weight * (1.0 - c.credit);
+    gaps.sort_by(|a, b| {
+        let gap = |c: &&super::structure::ComponentMatch| c.component.weight * (1.0 - c.credit);
         gap(b).total_cmp(&gap(a))
     });
-    out.extend(missing_parts.iter().take(3).map(|c| c.missing.to_owned()));
-    if p.specificity.ratio() < 0.4 {
+    out.extend(gaps.iter().take(2).map(|c| c.component.missing.clone()));
+    if p.specificity.ratio() < 0.3 {
         out.push(
             "Add specifics: numbers with units, a named technology, or a concrete example."
                 .to_owned(),
@@ -225,12 +337,14 @@ pub(super) fn improvements(p: &Parts<'_>) -> Vec<String> {
                 .to_owned(),
         );
     }
-    if p.breakdown.words * 2 < p.breakdown.target_words {
+    if !missing.is_empty() && p.breakdown.words * 2 < p.breakdown.target_words {
+        let names: Vec<&str> = missing.iter().take(2).map(|c| c.point()).collect();
         out.push(format!(
-            "Develop the answer further: it has {} words; a full answer here runs to about {}.",
-            p.breakdown.words, p.breakdown.target_words
+            "Develop the answer: it has {} words and leaves out {}.",
+            p.breakdown.words,
+            list(&names)
         ));
     }
-    out.truncate(MAX_LIST);
+    out.truncate(MAX_IMPROVEMENTS);
     out
 }

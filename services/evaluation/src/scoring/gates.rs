@@ -2,11 +2,9 @@
 //! any other scoring (and they never reach an LLM). In order: instructions to the grader,
 //! "I don't know", gibberish, too short, the question pasted back, off-topic.
 
-use std::{collections::HashSet, sync::LazyLock};
+use std::collections::HashSet;
 
-use aho_corasick::AhoCorasick;
-
-use super::{coverage::Coverage, text::Token};
+use super::{coverage::Coverage, cues::cues, text::Token};
 
 /// Why an answer was stopped at the gate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -93,73 +91,19 @@ fn normalized(answer: &str) -> String {
     format!(" {} ", words.join(" "))
 }
 
-const GRADER_PHRASES: &[&str] = &[
-    "ignore previous",
-    "ignore all previous",
-    "ignore the previous",
-    "ignore prior",
-    "ignore the above",
-    "ignore your instructions",
-    "ignore the instructions",
-    "ignore the rubric",
-    "disregard previous",
-    "disregard the above",
-    "disregard all",
-    "disregard your instructions",
-    "disregard the rubric",
-    "forget your instructions",
-    "forget previous instructions",
-    "new instructions",
-    "system prompt",
-    "as the grader",
-    "as a grader",
-    "as the evaluator",
-    "as an evaluator",
-    "as the examiner",
-    "you are the grader",
-    "you are a grader",
-    "dear grader",
-    "to the grader",
-    "note to grader",
-    "note to the evaluator",
-    "grader should",
-    "evaluator should",
-    "10/10",
-    "10 out of 10",
-    "ten out of ten",
-    "full marks",
-    "perfect score",
-    "maximum score",
-    "highest score",
-    "max score",
-    "top score",
-];
-
-const GRADE_VERBS: &[&str] = &[
-    "give", "award", "assign", "grant", "rate", "score", "grade", "mark",
-];
-
-/// Finds any of `phrases` as whole words in a [`normalized`] text, in one pass.
-fn phrase_matcher(phrases: &[&str]) -> AhoCorasick {
-    AhoCorasick::new(phrases.iter().map(|p| format!(" {p} ")))
-        .expect("fixed phrase lists always build (tested)")
-}
-
-static GRADER_MATCHER: LazyLock<AhoCorasick> = LazyLock::new(|| phrase_matcher(GRADER_PHRASES));
-static NON_ANSWER_MATCHER: LazyLock<AhoCorasick> = LazyLock::new(|| phrase_matcher(NON_ANSWERS));
-
 fn instruction_to_grader(input: &GateInput<'_>) -> Option<Verdict> {
+    let gates = &cues().gates;
     let text = normalized(input.answer);
-    let phrase = GRADER_MATCHER.find(&text);
+    let phrase = gates.grader.is_match(&text);
     // "give this answer a 10", "rate it 10".
     let words: Vec<&str> = text.split_whitespace().collect();
     let demand = words.iter().enumerate().any(|(i, w)| {
-        GRADE_VERBS.contains(w)
+        gates.grade_verbs.contains(*w)
             && words[i + 1..words.len().min(i + 6)]
                 .iter()
                 .any(|n| matches!(*n, "10" | "ten" | "10/10"))
     });
-    (phrase.is_some() || demand).then(|| Verdict {
+    (phrase || demand).then(|| Verdict {
         kind: GateKind::InstructionToGrader,
         score: 0.0,
         feedback: "The answer addresses the grader instead of the question (it asks for a \
@@ -171,32 +115,12 @@ fn instruction_to_grader(input: &GateInput<'_>) -> Option<Verdict> {
     })
 }
 
-const NON_ANSWERS: &[&str] = &[
-    "i dont know",
-    "dont know",
-    "do not know",
-    "idk",
-    "no idea",
-    "not sure",
-    "no clue",
-    "skip",
-    "pass",
-    "next question",
-    "i give up",
-    "cant answer",
-    "cannot answer",
-    "n/a",
-    "nothing",
-    "no answer",
-    "dunno",
-    "unsure",
-];
-
 fn non_answer(input: &GateInput<'_>) -> Option<Verdict> {
+    let gates = &cues().gates;
     let text = normalized(input.answer);
     let words = text.split_whitespace().count();
-    let says_it = NON_ANSWER_MATCHER.is_match(&text);
-    let starts_with_it = NON_ANSWERS.iter().any(|p| {
+    let says_it = gates.non_answer.is_match(&text);
+    let starts_with_it = gates.non_answers.iter().any(|p| {
         let opens = |rest: &str| rest.strip_prefix(p).is_some_and(|r| r.starts_with(' '));
         text.strip_prefix(' ')
             .is_some_and(|t| opens(t) || t.strip_prefix("i ").is_some_and(opens))
@@ -360,16 +284,25 @@ mod tests {
 
     #[test]
     fn phrase_lists_match_whole_words_only() {
-        for p in GRADER_PHRASES {
-            let text = normalized(&format!("Well, {p}, please."));
-            assert!(GRADER_MATCHER.is_match(&text), "{p}");
+        let gates = &cues().gates;
+        let raw: serde_json::Value =
+            serde_json::from_str(include_str!("../../rubric/gates.json")).unwrap();
+        for p in raw["grader_phrases"].as_array().unwrap() {
+            let text = normalized(&format!("Well, {}, please.", p.as_str().unwrap()));
+            assert!(gates.grader.is_match(&text), "{p}");
         }
-        for p in NON_ANSWERS {
-            assert!(NON_ANSWER_MATCHER.is_match(&normalized(p)), "{p}");
+        for p in &gates.non_answers {
+            assert!(gates.non_answer.is_match(&normalized(p)), "{p}");
         }
-        assert!(!NON_ANSWER_MATCHER.is_match(&normalized("It bypassed the skipper's passport.")));
         assert!(
-            !GRADER_MATCHER.is_match(&normalized("We scored 100/100 on the newest instructions."))
+            !gates
+                .non_answer
+                .is_match(&normalized("It bypassed the skipper's passport."))
+        );
+        assert!(
+            !gates
+                .grader
+                .is_match(&normalized("We scored 100/100 on the newest instructions."))
         );
     }
 

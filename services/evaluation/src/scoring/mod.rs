@@ -1,20 +1,27 @@
-//! The built-in evaluator: deterministic (same input, same output) and explainable.
+//! The built-in evaluator: deterministic (same input, same output) and explainable. It
+//! judges substance, not length:
 //!
 //! 1. [`gates`] stop non-attempts first (instructions to the grader, "I don't know",
 //!    gibberish, too short, the question pasted back, off-topic): score ≤ 2 with the reason.
-//! 2. [`coverage`] of the rubric's key points, by term (synonyms, stemmed word forms).
-//! 3. [`structure`] expected of the interview type (STAR; approach/complexity/edge cases;
-//!    requirements/estimates/components/data/scaling/trade-offs).
-//! 4. [`specificity`] (numbers, units, examples, names) and clarity.
+//! 2. [`sentences`] tell statements from lists of terms and from generic filler.
+//! 3. [`coverage`] of the rubric's key ideas, each counted once, weighted by importance,
+//!    and fully only when stated in a sentence.
+//! 4. [`red_flags`]: the common wrong claims of the question, unless disputed; a wrong core
+//!    idea holds the score at fair, a bad practice at good.
+//! 5. [`structure`] expected of the interview type, [`specificity`] and clarity.
 //!
-//! The parts are weighted per type into 0..=1, scaled by how developed the answer is
-//! (length against a per-type, per-difficulty target), and capped by content: an answer
-//! cannot score high on form while covering few key points. [`feedback`] turns the parts
-//! into strengths and improvements that quote the answer.
+//! The parts are weighted per type into 0..=10 and held by caps: content (few key ideas
+//! cannot score high on form), red flags, filler, keyword lists, and for behavioral
+//! questions a story about something else. There is no length factor: a short answer that
+//! states the key ideas correctly can score high. [`feedback`] turns the parts into
+//! strengths and improvements that quote the answer and name what a better answer adds.
 
 pub mod coverage;
+pub mod cues;
 mod feedback;
 pub mod gates;
+pub mod red_flags;
+pub mod sentences;
 pub mod specificity;
 pub mod structure;
 pub mod text;
@@ -24,15 +31,17 @@ use std::collections::HashSet;
 use interview_coach_common::domain::{Difficulty, InterviewType};
 
 use crate::{
-    rubric::{Rubric, RubricOrigin},
+    rubric::{Confidence, Rubric, RubricOrigin, Severity},
     score::Score,
 };
 
 /// Version of the built-in rubric and weights; stored with every evaluation.
-pub const RUBRIC_VERSION: &str = "builtin-2026.1";
+pub const RUBRIC_VERSION: &str = "builtin-2026.12";
 
-/// Most strengths or improvements in one evaluation.
+/// Most strengths in one evaluation.
 pub const MAX_LIST: usize = 8;
+/// Most improvements in one evaluation.
+pub const MAX_IMPROVEMENTS: usize = 5;
 
 /// The question an answer is scored against.
 #[derive(Clone, Copy, Debug)]
@@ -52,7 +61,7 @@ pub struct Question<'a> {
 /// The measured parts of a scored (not gated) answer, each 0..=1 unless said otherwise.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Breakdown {
-    /// Key-point coverage, before normalisation.
+    /// Weighted key-point coverage.
     pub coverage: f64,
     /// Structure expected of the type.
     pub structure: f64,
@@ -62,10 +71,43 @@ pub struct Breakdown {
     pub clarity: f64,
     /// Words in the answer.
     pub words: usize,
-    /// Words a developed answer of this type and difficulty has.
+    /// Words a developed answer of this type and difficulty has (for advice only).
     pub target_words: usize,
-    /// The score the content allows (0..=10).
+    /// Share of the words in generic filler sentences.
+    pub filler_share: f64,
+    /// Share of the words in lists of terms.
+    pub fragment_share: f64,
+    /// The score before the caps (0..=10).
+    pub raw: f64,
+    /// The score the caps allow (0..=10).
     pub cap: f64,
+    /// What set the cap.
+    pub capped_by: Cap,
+    /// Per key point: its credit and the words that earned it.
+    pub evidence: Vec<(f64, Option<String>)>,
+    /// Words of substance (the answer's own, not generic) per word.
+    pub substance_density: f64,
+    /// First-person actions in the past tense ("I told", "I rewrote"): a story's events.
+    pub past_actions: usize,
+}
+
+/// What holds a score down.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cap {
+    /// Nothing below the content cap.
+    Content,
+    /// A wrong core idea.
+    MajorRedFlag,
+    /// A bad practice or secondary error.
+    MinorRedFlag,
+    /// A behavioral story about something else.
+    OffTopicStory,
+    /// Mostly generic filler.
+    Filler,
+    /// Terms listed without statements.
+    KeywordList,
+    /// A behavioral answer that tells no story: generic words about how one behaves.
+    NoStory,
 }
 
 /// The result of the built-in evaluator.
@@ -77,10 +119,14 @@ pub struct Assessment {
     pub feedback: String,
     /// What was good (at most [`MAX_LIST`]).
     pub strengths: Vec<String>,
-    /// What would make it better (at most [`MAX_LIST`]).
+    /// What would make it better, most important first (at most [`MAX_IMPROVEMENTS`]).
     pub improvements: Vec<String>,
     /// The gate that stopped the answer, if one did.
     pub gate: Option<gates::GateKind>,
+    /// The red flags the answer raised (their claims), majors first.
+    pub red_flags: Vec<String>,
+    /// How far the score can be trusted, from the rubric.
+    pub confidence: Confidence,
     /// The measured parts, for answers that passed the gates.
     pub breakdown: Option<Breakdown>,
 }
@@ -96,22 +142,22 @@ struct Weights {
 fn weights(kind: InterviewType, origin: &RubricOrigin) -> Weights {
     let base = match kind {
         InterviewType::Technical => Weights {
-            coverage: 0.45,
-            structure: 0.30,
-            specificity: 0.10,
-            clarity: 0.15,
+            coverage: 0.65,
+            structure: 0.20,
+            specificity: 0.05,
+            clarity: 0.10,
         },
         InterviewType::Behavioral => Weights {
-            coverage: 0.30,
-            structure: 0.40,
-            specificity: 0.20,
-            clarity: 0.10,
+            coverage: 0.45,
+            structure: 0.35,
+            specificity: 0.12,
+            clarity: 0.08,
         },
         InterviewType::SystemDesign => Weights {
-            coverage: 0.40,
-            structure: 0.35,
-            specificity: 0.15,
-            clarity: 0.10,
+            coverage: 0.55,
+            structure: 0.30,
+            specificity: 0.10,
+            clarity: 0.05,
         },
     };
     // A rubric guessed from the question's words is weaker evidence than a real one.
@@ -126,11 +172,12 @@ fn weights(kind: InterviewType, origin: &RubricOrigin) -> Weights {
     }
 }
 
-/// Coverage at which the content part is full: strong answers rarely use every term.
-const FULL_COVERAGE: f64 = 0.8;
+/// Weighted coverage at which the content part is full: strong answers rarely use every
+/// idea's words.
+const FULL_COVERAGE: f64 = 0.75;
 
 /// The content cap: `base + slope × coverage`.
-fn cap(kind: InterviewType, origin: &RubricOrigin, coverage: f64) -> f64 {
+fn content_cap(kind: InterviewType, origin: &RubricOrigin, coverage: f64) -> f64 {
     let (base, slope) = match (kind, origin) {
         (_, RubricOrigin::Derived) => (4.0, 8.0),
         (InterviewType::Behavioral, _) => (3.5, 8.0),
@@ -138,6 +185,26 @@ fn cap(kind: InterviewType, origin: &RubricOrigin, coverage: f64) -> f64 {
     };
     (base + slope * coverage).min(10.0)
 }
+
+/// A wrong core idea: fair at best; two of them: poor.
+const MAJOR_RED_FLAG_CAP: f64 = 4.0;
+const MAJOR_RED_FLAGS_CAP: f64 = 3.0;
+/// A bad practice: good at best.
+const MINOR_RED_FLAG_CAP: f64 = 6.5;
+/// A story about another subject.
+const OFF_TOPIC_STORY_CAP: f64 = 2.0;
+/// Mostly generic filler: fair at best.
+const FILLER_SHARE: f64 = 0.5;
+const FILLER_CAP: f64 = 5.0;
+/// Mostly lists of terms.
+const FRAGMENT_SHARE: f64 = 0.6;
+/// A behavioral answer whose words are this little its own (a story has names, events,
+/// systems; generic advice has "communication", "important", "team") and that reports
+/// fewer than [`NO_STORY_ACTIONS`] things the candidate did tells no story.
+const NO_STORY_DENSITY: f64 = 0.25;
+const NO_STORY_ACTIONS: usize = 3;
+const NO_STORY_CAP: f64 = 3.5;
+const KEYWORD_LIST_CAP: f64 = 2.5;
 
 fn target_words(kind: InterviewType, difficulty: Difficulty) -> usize {
     let (easy, medium, hard) = match kind {
@@ -153,82 +220,126 @@ fn target_words(kind: InterviewType, difficulty: Difficulty) -> usize {
 }
 
 /// An answer whose words are almost all terms with no function words ("Redis, token
-/// bucket, Kafka, sharding …") lists names without explaining anything: it is held here.
-const KEYWORD_LIST_CAP: f64 = 2.5;
-/// Below this share of function words (with at least [`KEYWORD_LIST_MIN_WORDS`] words) an
-/// answer reads as a keyword list; natural sentences have well over 25%.
+/// bucket, Kafka, sharding …"), or whose items between commas are a word or two, lists
+/// names without explaining anything.
 const KEYWORD_LIST_STOP_SHARE: f64 = 0.12;
 const KEYWORD_LIST_MIN_WORDS: usize = 10;
+/// Prose runs to five or more words between commas; lists of terms to one or two.
+const KEYWORD_LIST_ITEM_WORDS: f64 = 3.0;
 
-fn is_keyword_list(tokens: &[text::Token]) -> bool {
-    let words: Vec<&text::Token> = tokens.iter().filter(|t| !t.is_number()).collect();
+fn is_keyword_list(answer: &str, text: &text::Text, fragment_share: f64) -> bool {
+    let words: Vec<&text::Token> = text.tokens().iter().filter(|t| !t.is_number()).collect();
     let stop = words.iter().filter(|t| text::is_stop_word(&t.word)).count();
     words.len() >= KEYWORD_LIST_MIN_WORDS
-        && (stop as f64) < KEYWORD_LIST_STOP_SHARE * words.len() as f64
+        && ((stop as f64) < KEYWORD_LIST_STOP_SHARE * words.len() as f64
+            || fragment_share >= FRAGMENT_SHARE
+            || sentences::mean_item_words(answer, text) <= KEYWORD_LIST_ITEM_WORDS)
+}
+
+/// A story that uses none of its topic's words nor the question's subject, and states
+/// less than this share of the key ideas, is about something else.
+const OFF_TOPIC_COVERAGE: f64 = 0.5;
+
+/// True when the answer uses a word of the question's subject (its content words but the
+/// ones questions ask with: "tell", "time", "describe").
+fn mentions_subject(question: &str, text: &text::Text) -> bool {
+    let asking = &cues::cues().asking_words;
+    let subject: HashSet<String> = text::tokenize(question)
+        .into_iter()
+        .filter(|t| t.is_content() && !asking.contains(&t.word))
+        .map(|t| t.stem)
+        .collect();
+    text.tokens()
+        .iter()
+        .any(|t| t.is_content() && subject.contains(&t.stem))
+}
+
+/// First-person actions in the past tense: "I" then, at most one word later, a verb
+/// ending in -ed or one of the irregular past forms (`rubric/delivery.json`).
+fn past_actions(text: &text::Text) -> usize {
+    let irregular = &cues::cues().delivery.past_tense;
+    let tokens = text.tokens();
+    tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.word == "i")
+        .filter(|(i, t)| {
+            tokens[i + 1..]
+                .iter()
+                .take(2)
+                .take_while(|n| n.sentence == t.sentence)
+                .any(|n| {
+                    (n.word.len() > 4 && n.word.ends_with("ed") && !text::is_stop_word(&n.word))
+                        || irregular.contains(&n.word)
+                })
+        })
+        .count()
 }
 
 /// A behavioral answer told as habits ("in general I always…") rather than one real story
 /// loses this share of its score.
 const GENERIC_STORY_PENALTY: f64 = 0.2;
 
-static GENERIC_MARKERS: std::sync::LazyLock<Vec<text::TermPattern>> =
-    std::sync::LazyLock::new(|| {
-        text::patterns(&[
-            "in general",
-            "generally",
-            "i always",
-            "i usually",
-            "i tend to",
-            "i try to",
-            "typically",
-            "as a rule",
-            "i think",
-            "normally",
-            "whenever",
-        ])
-    });
-
-fn is_generic_story(kind: InterviewType, tokens: &[text::Token]) -> bool {
-    kind == InterviewType::Behavioral && text::count_found(&GENERIC_MARKERS, tokens) >= 2
+fn is_generic_story(kind: InterviewType, text: &text::Text) -> bool {
+    kind == InterviewType::Behavioral
+        && text::count_found(&cues::cues().delivery.generic_story, text) >= 2
 }
 
-/// Everything measured about one answer.
+/// Everything measured about one answer before scoring.
 struct Analysis {
-    tokens: Vec<text::Token>,
+    text: text::Text,
     coverage: coverage::Coverage,
     question_stems: HashSet<String>,
+    substance: Vec<usize>,
 }
 
-fn analyse(question: &Question<'_>, answer: &str) -> Analysis {
-    let tokens = text::tokenize(answer);
-    let coverage = coverage::measure(question.rubric, &tokens);
+fn analyse(question: &Question<'_>, answer: &str) -> (Analysis, Vec<sentences::Shape>) {
+    let text = text::Text::new(answer);
+    let shapes = sentences::basic_shapes(answer, &text);
     let mut question_stems = text::content_stems(&text::tokenize(question.text));
     for hint in question.hints {
         question_stems.extend(text::content_stems(&text::tokenize(hint)));
     }
-    Analysis {
-        tokens,
-        coverage,
-        question_stems,
-    }
+    let substance = sentences::substances(&text, &question_stems);
+    let coverage = coverage::measure(
+        question.rubric,
+        &text,
+        &coverage::Context {
+            shapes: &shapes,
+            filler_phrases: &sentences::filler_phrase_sentences(&text),
+            question: &question_stems,
+            substance: &substance,
+        },
+    );
+    (
+        Analysis {
+            text,
+            coverage,
+            question_stems,
+            substance,
+        },
+        shapes,
+    )
 }
 
 fn gate(answer: &str, analysis: &Analysis) -> Option<gates::Verdict> {
     gates::check(&gates::GateInput {
         answer,
-        tokens: &analysis.tokens,
+        tokens: analysis.text.tokens(),
         question_stems: &analysis.question_stems,
         coverage: &analysis.coverage,
     })
 }
 
-fn gated(verdict: gates::Verdict) -> Assessment {
+fn gated(verdict: gates::Verdict, confidence: Confidence) -> Assessment {
     Assessment {
         score: Score::clamped(verdict.score.min(2.0)),
         feedback: verdict.feedback,
         strengths: Vec::new(),
         improvements: vec![verdict.improvement],
         gate: Some(verdict.kind),
+        red_flags: Vec::new(),
+        confidence,
         breakdown: None,
     }
 }
@@ -236,43 +347,111 @@ fn gated(verdict: gates::Verdict) -> Assessment {
 /// Runs only the gates: `Some` when the answer is not a real attempt (score ≤ 2, with
 /// the reason). Such answers are never sent to an LLM.
 pub fn screen(question: &Question<'_>, answer: &str) -> Option<Assessment> {
-    gate(answer, &analyse(question, answer)).map(gated)
+    let (analysis, _) = analyse(question, answer);
+    gate(answer, &analysis).map(|v| gated(v, question.rubric.confidence()))
 }
 
 /// Scores `answer` with the built-in evaluator.
 pub fn assess(question: &Question<'_>, answer: &str) -> Assessment {
-    let analysis = analyse(question, answer);
+    let rubric = question.rubric;
+    let confidence = rubric.confidence();
+    let (analysis, shapes) = analyse(question, answer);
     if let Some(verdict) = gate(answer, &analysis) {
-        return gated(verdict);
+        return gated(verdict, confidence);
     }
     let Analysis {
-        tokens, coverage, ..
+        text,
+        coverage,
+        substance,
+        ..
     } = analysis;
     let kind = question.interview_type;
-    let structure = structure::measure(kind, answer, &tokens);
-    let specificity = specificity::measure(answer, &tokens);
-    let clarity = specificity::clarity(answer, &tokens);
 
-    let w = weights(kind, &question.rubric.origin);
+    let mut evidence = coverage.sentences();
+    let raised = red_flags::find(rubric, &text);
+    evidence.extend(raised.iter().map(|r| r.sentence));
+    let sentences = sentences::measure(answer, &text, &shapes, &substance, &evidence);
+    let filler_share = sentences::filler_share(&sentences);
+    let fragment_share = sentences::fragment_share(&sentences);
+    let structure = structure::measure(kind, &text, &sentences);
+    let specificity = specificity::measure(answer, &text);
+    let clarity = specificity::clarity(&text);
+    let off_topic_story = rubric.topic.as_ref().is_some_and(|topic| {
+        text::count_found(topic.patterns(), &text) == 0
+            && !mentions_subject(question.text, &text)
+            && coverage.ratio() < OFF_TOPIC_COVERAGE
+    });
+
+    let w = weights(kind, &rubric.origin);
     let coverage_ratio = coverage.ratio();
     let blended = w.coverage * (coverage_ratio / FULL_COVERAGE).min(1.0)
         + w.structure * structure.ratio()
         + w.specificity * specificity.ratio()
         + w.clarity * clarity.ratio();
-    let words = tokens.len();
-    let target = target_words(kind, question.difficulty);
-    let developed = (words as f64 / target as f64).min(1.0);
-    let length_factor = 0.45 + 0.55 * developed.sqrt();
-    let keyword_list = is_keyword_list(&tokens);
-    let generic_story = is_generic_story(kind, &tokens);
-    let mut cap = cap(kind, &question.rubric.origin, coverage_ratio);
-    if keyword_list {
-        cap = cap.min(KEYWORD_LIST_CAP);
-    }
-    let mut raw = 10.0 * blended * length_factor;
+    let mut raw = 10.0 * blended;
+    let generic_story = is_generic_story(kind, &text);
     if generic_story {
         raw *= 1.0 - GENERIC_STORY_PENALTY;
     }
+    let keyword_list = is_keyword_list(answer, &text, fragment_share);
+    let substance_density =
+        substance.iter().sum::<usize>() as f64 / text.tokens().len().max(1) as f64;
+    let past_actions = past_actions(&text);
+    let no_story = kind == InterviewType::Behavioral
+        && substance_density < NO_STORY_DENSITY
+        && past_actions < NO_STORY_ACTIONS;
+    let majors = raised
+        .iter()
+        .filter(|r| r.flag.severity() == Severity::Major)
+        .count();
+    let caps = [
+        (
+            Cap::Content,
+            content_cap(kind, &rubric.origin, coverage_ratio),
+        ),
+        (
+            Cap::MajorRedFlag,
+            match majors {
+                0 => 10.0,
+                1 => MAJOR_RED_FLAG_CAP,
+                _ => MAJOR_RED_FLAGS_CAP,
+            },
+        ),
+        (
+            Cap::MinorRedFlag,
+            if raised.len() > majors {
+                MINOR_RED_FLAG_CAP
+            } else {
+                10.0
+            },
+        ),
+        (
+            Cap::OffTopicStory,
+            if off_topic_story {
+                OFF_TOPIC_STORY_CAP
+            } else {
+                10.0
+            },
+        ),
+        (
+            Cap::Filler,
+            if filler_share >= FILLER_SHARE {
+                FILLER_CAP
+            } else {
+                10.0
+            },
+        ),
+        (
+            Cap::KeywordList,
+            if keyword_list { KEYWORD_LIST_CAP } else { 10.0 },
+        ),
+        (Cap::NoStory, if no_story { NO_STORY_CAP } else { 10.0 }),
+    ];
+    let (capped_by, cap) = caps
+        .into_iter()
+        .fold((Cap::Content, 10.0), |held, (why, at)| {
+            if at < held.1 { (why, at) } else { held }
+        });
     let score = Score::clamped(raw.min(cap));
 
     let breakdown = Breakdown {
@@ -280,22 +459,37 @@ pub fn assess(question: &Question<'_>, answer: &str) -> Assessment {
         structure: structure.ratio(),
         specificity: specificity.ratio(),
         clarity: clarity.ratio(),
-        words,
-        target_words: target,
+        words: text.tokens().len(),
+        target_words: target_words(kind, question.difficulty),
+        filler_share,
+        fragment_share,
+        raw,
         cap,
+        capped_by,
+        substance_density,
+        past_actions,
+        evidence: coverage
+            .points
+            .iter()
+            .map(|p| (p.credit, p.evidence.map(|(a, b)| answer[a..b].to_owned())))
+            .collect(),
     };
     let parts = feedback::Parts {
         kind,
         answer,
         score,
+        rubric,
+        text: &text,
         coverage: &coverage,
+        raised: &raised,
+        sentences: &sentences,
         structure: &structure,
         specificity: &specificity,
         clarity: &clarity,
         breakdown: &breakdown,
-        capped: raw > cap,
         keyword_list,
         generic_story,
+        off_topic_story,
     };
     Assessment {
         score,
@@ -303,8 +497,69 @@ pub fn assess(question: &Question<'_>, answer: &str) -> Assessment {
         strengths: feedback::strengths(&parts),
         improvements: feedback::improvements(&parts),
         gate: None,
+        red_flags: raised.iter().map(|r| r.flag.claim().to_owned()).collect(),
+        confidence,
         breakdown: Some(breakdown),
     }
+}
+
+/// What is wrong with the bank's rubrics: each reference answer must state every key point
+/// of its question (at least in the question's words while explaining it), raise none of
+/// its red flags, and for behavioral questions be on topic. One line per problem.
+pub fn check_bank(bank: &crate::bank::Bank) -> Vec<String> {
+    let mut problems = Vec::new();
+    for q in bank.all() {
+        let rubric = q.rubric();
+        let reference = &q.reference_answer;
+        let analysed = text::Text::new(reference);
+        let shapes = sentences::basic_shapes(reference, &analysed);
+        let mut question = text::content_stems(&text::tokenize(&q.text));
+        for hint in &q.hints {
+            question.extend(text::content_stems(&text::tokenize(hint)));
+        }
+        let covered = coverage::measure(
+            &rubric,
+            &analysed,
+            &coverage::Context {
+                shapes: &shapes,
+                filler_phrases: &sentences::filler_phrase_sentences(&analysed),
+                question: &question,
+                substance: &sentences::substances(&analysed, &question),
+            },
+        );
+        for point in covered
+            .points
+            .iter()
+            .filter(|p| p.credit < coverage::ECHO_WITH_SUBSTANCE_CREDIT)
+        {
+            problems.push(format!(
+                "{}: the reference answer does not state {:?} (credit {})",
+                q.id,
+                point.point(),
+                point.credit
+            ));
+        }
+        for raised in red_flags::find(&rubric, &analysed) {
+            problems.push(format!(
+                "{}: the reference answer raises {:?} at {:?}",
+                q.id,
+                raised.flag.claim(),
+                &reference[raised.evidence.0..raised.evidence.1]
+            ));
+        }
+        if let Some(topic) = &rubric.topic
+            && text::count_found(topic.patterns(), &analysed) == 0
+        {
+            problems.push(format!("{}: the reference answer is off its topic", q.id));
+        }
+    }
+    problems
+}
+
+/// The claims of the red flags `answer` raises against `rubric` (majors first), without
+/// scoring it: what an LLM's score is checked against.
+pub fn red_flags_in(rubric: &Rubric, answer: &str) -> Vec<red_flags::Raised> {
+    red_flags::find(rubric, &text::Text::new(answer))
 }
 
 #[cfg(test)]

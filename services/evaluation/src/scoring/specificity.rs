@@ -1,9 +1,11 @@
 //! Specificity (numbers, units, percentages, named technologies, concrete examples) and
-//! clarity (sentence length, signposts, little hedging).
+//! clarity (sentence length, signposts, little hedging). The word lists are data
+//! (`rubric/delivery.json`).
 
-use std::sync::LazyLock;
-
-use super::text::{self, TermPattern, Token};
+use super::{
+    cues::cues,
+    text::{self, Text},
+};
 
 /// Concrete details found in an answer.
 #[derive(Clone, Debug, PartialEq)]
@@ -31,62 +33,14 @@ impl Specificity {
     }
 }
 
-const UNITS: &[&str] = &[
-    "ms",
-    "millisecond",
-    "second",
-    "seconds",
-    "sec",
-    "minute",
-    "hour",
-    "day",
-    "week",
-    "month",
-    "kb",
-    "mb",
-    "gb",
-    "tb",
-    "pb",
-    "qps",
-    "rps",
-    "tps",
-    "percent",
-    "million",
-    "billion",
-    "thousand",
-    "users",
-    "requests",
-    "rows",
-    "bytes",
-    "p99",
-    "p95",
-    "x",
-];
-
-static EXAMPLES: LazyLock<Vec<TermPattern>> = LazyLock::new(|| {
-    text::patterns(&[
-        "for example",
-        "for instance",
-        "e.g",
-        "such as",
-        "say we",
-        "consider",
-        "imagine",
-        "suppose",
-        "in one case",
-        "specifically",
-        "concretely",
-        "input",
-        "output",
-    ])
-});
-
 /// Measures concreteness.
-pub fn measure(answer: &str, tokens: &[Token]) -> Specificity {
-    let numbers: Vec<&Token> = tokens.iter().filter(|t| t.is_number()).collect();
+pub fn measure(answer: &str, text: &Text) -> Specificity {
+    let delivery = &cues().delivery;
+    let tokens = text.tokens();
+    let numbers: Vec<&text::Token> = tokens.iter().filter(|t| t.is_number()).collect();
     let units = tokens
         .iter()
-        .filter(|t| UNITS.contains(&t.word.as_str()))
+        .filter(|t| delivery.units.contains(&t.word))
         .count()
         + tokens
             .iter()
@@ -98,10 +52,10 @@ pub fn measure(answer: &str, tokens: &[Token]) -> Specificity {
                 let w = t
                     .word
                     .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
-                w.len() < t.word.len() && !w.is_empty() && UNITS.contains(&w)
+                w.len() < t.word.len() && !w.is_empty() && delivery.units.contains(w)
             })
             .count();
-    let examples = EXAMPLES.iter().filter(|p| p.find(tokens).is_some()).count();
+    let examples = text::count_found(&delivery.examples, text);
     let names = named_things(answer);
     Specificity {
         numbers: numbers.len(),
@@ -165,52 +119,10 @@ impl Clarity {
     }
 }
 
-static SIGNPOSTS: LazyLock<Vec<TermPattern>> = LazyLock::new(|| {
-    text::patterns(&[
-        "first",
-        "second",
-        "third",
-        "then",
-        "next",
-        "finally",
-        "because",
-        "therefore",
-        "so that",
-        "however",
-        "which means",
-        "as a result",
-        "overall",
-        "in summary",
-        "to sum up",
-        "after that",
-        "instead",
-        "also",
-        "for example",
-    ])
-});
-
-static HEDGES: LazyLock<Vec<TermPattern>> = LazyLock::new(|| {
-    text::patterns(&[
-        "i guess",
-        "maybe",
-        "probably",
-        "not sure",
-        "kind of",
-        "sort of",
-        "i suppose",
-        "i think maybe",
-        "somehow",
-        "or something",
-    ])
-});
-
 /// Measures clarity.
-pub fn clarity(answer: &str, tokens: &[Token]) -> Clarity {
-    let lengths: Vec<usize> = text::sentences(answer)
-        .iter()
-        .map(|s| text::tokenize(s).len())
-        .filter(|n| *n > 0)
-        .collect();
+pub fn clarity(text: &Text) -> Clarity {
+    let delivery = &cues().delivery;
+    let lengths: Vec<usize> = text.sentences().iter().map(|s| s.len()).collect();
     let mean = if lengths.is_empty() {
         0.0
     } else {
@@ -219,8 +131,8 @@ pub fn clarity(answer: &str, tokens: &[Token]) -> Clarity {
     Clarity {
         mean_sentence_words: mean,
         longest_sentence_words: lengths.iter().copied().max().unwrap_or(0),
-        signposts: text::count_found(&SIGNPOSTS, tokens),
-        hedges: text::count_found(&HEDGES, tokens),
+        signposts: text::count_found(&delivery.signposts, text),
+        hedges: text::count_found(&delivery.hedges, text),
     }
 }
 
@@ -232,8 +144,8 @@ mod tests {
     fn concrete_answers_are_more_specific() {
         let concrete = "We cut p99 latency from 800 ms to 120 ms (85%) by moving sessions to Redis, for example.";
         let vague = "We made things faster by improving the system in several ways.";
-        let a = measure(concrete, &text::tokenize(concrete));
-        let b = measure(vague, &text::tokenize(vague));
+        let a = measure(concrete, &Text::new(concrete));
+        let b = measure(vague, &Text::new(vague));
         assert!(
             a.numbers >= 3 && a.units >= 3 && a.examples >= 1 && a.names >= 1,
             "{a:?}"
@@ -251,9 +163,9 @@ mod tests {
         let clear = "First, sort the input. Then scan it once, because sorted order groups duplicates. Finally, return the count.";
         let run_on = format!("{} and", "we do this and then that ".repeat(15));
         let hedgy = "I guess maybe it works, probably, sort of.";
-        let c = clarity(clear, &text::tokenize(clear)).ratio();
-        let r = clarity(&run_on, &text::tokenize(&run_on)).ratio();
-        let h = clarity(hedgy, &text::tokenize(hedgy)).ratio();
+        let c = clarity(&Text::new(clear)).ratio();
+        let r = clarity(&Text::new(&run_on)).ratio();
+        let h = clarity(&Text::new(hedgy)).ratio();
         assert!(c > 0.9 && r < 0.5 && h < c, "{c} {r} {h}");
     }
 }

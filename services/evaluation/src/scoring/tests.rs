@@ -14,8 +14,8 @@ fn kp(point: &str, terms: &[&str]) -> KeyPoint {
 }
 
 fn two_sum() -> (Rubric, &'static str, Vec<String>) {
-    let rubric = Rubric {
-        points: vec![
+    let rubric = Rubric::from_points(
+        vec![
             kp(
                 "hash map of seen values",
                 &["hash map", "hashmap", "dictionary", "lookup"],
@@ -34,8 +34,8 @@ fn two_sum() -> (Rubric, &'static str, Vec<String>) {
                 &["duplicate", "no solution", "negative", "empty", "edge case"],
             ),
         ],
-        origin: RubricOrigin::Request,
-    };
+        RubricOrigin::Request,
+    );
     (
         rubric,
         "Given an array of integers and a target, return the indices of the two numbers that add up to the target. How would you solve it, and what is the complexity?",
@@ -171,13 +171,13 @@ fn strong_technical_beats_weak_and_explains_itself() {
     assert!(
         strong.strengths.len() <= super::MAX_LIST && weak.improvements.len() <= super::MAX_LIST
     );
-    assert!(weak.feedback.contains("key points"), "{}", weak.feedback);
+    assert!(weak.feedback.contains("key ideas"), "{}", weak.feedback);
 }
 
 #[test]
 fn strong_behavioral_beats_weak() {
-    let rubric = Rubric {
-        points: vec![
+    let rubric = Rubric::from_points(
+        vec![
             kp(
                 "the disagreement",
                 &["disagree", "disagreement", "conflict", "pushed back"],
@@ -195,8 +195,8 @@ fn strong_behavioral_beats_weak() {
                 &["agreed", "compromise", "relationship", "trust"],
             ),
         ],
-        origin: RubricOrigin::Request,
-    };
+        RubricOrigin::Request,
+    );
     let text = "Tell me about a time you disagreed with a teammate about a technical decision.";
     let q = question(InterviewType::Behavioral, text, &[], &rubric);
     let strong = "At my last company our team was choosing a message queue for the billing pipeline, and I \
@@ -216,8 +216,8 @@ fn strong_behavioral_beats_weak() {
 
 #[test]
 fn strong_system_design_beats_weak() {
-    let rubric = Rubric {
-        points: vec![
+    let rubric = Rubric::from_points(
+        vec![
             kp(
                 "short code generation",
                 &["base62", "hash", "counter", "unique id"],
@@ -235,8 +235,8 @@ fn strong_system_design_beats_weak() {
                 &["read-heavy", "replica", "shard", "cdn"],
             ),
         ],
-        origin: RubricOrigin::Request,
-    };
+        RubricOrigin::Request,
+    );
     let text = "Design a URL shortener like bit.ly.";
     let q = question(InterviewType::SystemDesign, text, &[], &rubric);
     let strong = "Requirements: create short links and redirect with low latency; it is read-heavy, about 100:1. \
@@ -291,8 +291,8 @@ fn keyword_lists_are_held_low() {
 
 #[test]
 fn generic_behavioral_stories_lose_to_specific_ones() {
-    let rubric = Rubric {
-        points: vec![
+    let rubric = Rubric::from_points(
+        vec![
             kp(
                 "prioritisation",
                 &["prioritise", "prioritize", "priority", "most important"],
@@ -307,8 +307,8 @@ fn generic_behavioral_stories_lose_to_specific_ones() {
             ),
             kp("outcome", &["delivered", "on time", "shipped", "released"]),
         ],
-        origin: RubricOrigin::Request,
-    };
+        RubricOrigin::Request,
+    );
     let text =
         "Describe a time you had to deliver under a tight deadline with competing priorities.";
     let q = question(InterviewType::Behavioral, text, &[], &rubric);
@@ -321,4 +321,12 @@ fn generic_behavioral_stories_lose_to_specific_ones() {
     let (g, s) = (assess(&q, &generic), assess(&q, &specific));
     assert!(g.score < s.score, "{g:?}\n{s:?}");
     assert!(g.feedback.contains("usually do"), "{}", g.feedback);
+}
+
+/// The bank's own rubrics hold together (see [`super::check_bank`]).
+#[test]
+fn every_reference_answer_covers_its_rubric_and_raises_no_red_flag() {
+    let bank = crate::bank::Bank::builtin().unwrap();
+    let problems = super::check_bank(&bank);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

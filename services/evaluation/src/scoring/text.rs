@@ -1,37 +1,52 @@
-//! Text primitives of the built-in evaluator: tokens with their stems and positions, stop
-//! words, term patterns matched by stem (so "cache" matches "caching"), sentences and quotes.
+//! Text primitives of the built-in evaluator: tokens with their stems, positions and
+//! sentences; an analysed [`Text`] that finds [`TermPattern`]s by stem through a sorted
+//! index; stop words; quotes.
+//!
+//! The term syntax (documented for rubric authors in `bank/README.md`): `a b` is the words
+//! in a row (or written as one word), `a ... b` is `b` after `a` in the same sentence with at
+//! most [`MAX_GAP`] words between, `a & b` is both in the same sentence in any order.
+//! Articles in the answer are skipped and the forms of "be" read the same, so a phrase
+//! states an idea rather than one exact wording.
 
 use std::{
     collections::{HashMap, HashSet},
+    ops::Range,
     sync::{LazyLock, RwLock},
 };
 
 use rust_stemmers::{Algorithm, Stemmer};
+use serde::Deserialize;
 
 static STEMMER: LazyLock<Stemmer> = LazyLock::new(|| Stemmer::create(Algorithm::English));
 
 /// Words already stemmed. Every answer, question, hint and rubric term is tokenized on every
-/// evaluation, and the Snowball stemmer was the largest part of scoring's CPU; the words of
-/// answers repeat (technical vocabulary, the question's own words), so most are found here.
-/// A plain map behind a read-write lock: lookups share the lock and cost a hash and a
-/// compare (a concurrent cache with per-entry bookkeeping cost more than the stemming it
-/// saved). Bounded: when it holds [`STEM_MEMO_WORDS`] words it starts again from empty.
+/// evaluation, and the words of answers repeat (technical vocabulary, the question's own
+/// words), so most are found here: a plain map behind a read-write lock, since lookups share
+/// the lock and cost a hash and a compare. Bounded: when it holds [`STEM_MEMO_WORDS`] words it
+/// starts again from empty.
 static STEMS: LazyLock<RwLock<HashMap<String, String>>> = LazyLock::new(RwLock::default);
 const STEM_MEMO_WORDS: usize = 50_000;
 /// Longer "words" (pasted identifiers, URLs) are stemmed each time, not kept.
 const STEM_MEMO_MAX_WORD: usize = 32;
 
-/// One word of a text: lower-cased, stemmed, and where it was (byte offsets).
+/// Most words allowed between the parts of `a ... b`.
+pub const MAX_GAP: usize = 6;
+
+/// One word of a text: lower-cased, stemmed, where it was (byte offsets) and in which
+/// sentence.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Token {
-    /// The word, lower-cased.
+    /// The word, lower-cased; a complexity such as "O(n log n)" is one token, `o(nlogn)`.
     pub word: String,
-    /// Its Snowball (Porter 2) stem; numbers are kept as they are.
+    /// Its Snowball (Porter 2) stem; numbers and complexities are kept as they are, and
+    /// every form of "be" is `be`.
     pub stem: String,
     /// Byte offset of the first character in the original text.
     pub start: usize,
     /// Byte offset just past the last character.
     pub end: usize,
+    /// Index of its sentence, from 0.
+    pub sentence: usize,
 }
 
 impl Token {
@@ -44,11 +59,21 @@ impl Token {
     pub fn is_number(&self) -> bool {
         self.word.chars().next().is_some_and(|c| c.is_ascii_digit())
     }
+
+    /// True for a complexity such as `o(n)`.
+    pub fn is_complexity(&self) -> bool {
+        self.word.starts_with("o(")
+    }
+
+    /// Articles are skipped when terms are matched.
+    fn is_article(&self) -> bool {
+        matches!(self.word.as_str(), "a" | "an" | "the")
+    }
 }
 
 /// The stem of one lower-case word.
 pub fn stem(word: &str) -> String {
-    if word.chars().any(|c| c.is_ascii_digit()) {
+    if word.contains('(') || word.chars().any(|c| c.is_ascii_digit()) {
         return word.to_owned();
     }
     if word.len() > STEM_MEMO_MAX_WORD {
@@ -68,8 +93,27 @@ pub fn stem(word: &str) -> String {
 }
 
 fn stem_uncached(word: &str) -> String {
+    if matches!(
+        word,
+        "is" | "are" | "was" | "were" | "be" | "been" | "being" | "am" | "isn't" | "aren't"
+    ) {
+        // "a stack is LIFO" and "stacks are LIFO" state the same thing.
+        return if word.ends_with("n't") { "not" } else { "be" }.to_owned();
+    }
     let trimmed = word.trim_end_matches("'s").replace('\'', "");
-    STEMMER.stem(&trimmed).into_owned()
+    let stemmed = STEMMER.stem(&trimmed).into_owned();
+    // Snowball leaves plurals of vowel-less acronyms alone ("CDNs", "JWTs", "TTLs"): their
+    // singular is what rubrics name. Short units ("qps", "rps") are not plurals.
+    let vowelless = |w: &str| !w.chars().any(|c| "aeiouy".contains(c));
+    if stemmed == trimmed
+        && stemmed.len() >= 4
+        && stemmed.ends_with('s')
+        && stemmed != "https"
+        && vowelless(&stemmed[..stemmed.len() - 1])
+    {
+        return stemmed[..stemmed.len() - 1].to_owned();
+    }
+    stemmed
 }
 
 fn is_word_char(c: char) -> bool {
@@ -80,30 +124,86 @@ fn is_word_char(c: char) -> bool {
 /// tokens of their own.
 const SYMBOLS: &[char] = &['%', '$', '€', '£', '#', '+'];
 
-/// Splits `text` into lower-case word tokens. Apostrophes inside a word stay in it
-/// ("don't"), a decimal point between digits too ("99.9"); "n²" reads as "n^2" (two
-/// tokens); the [`SYMBOLS`] are tokens of their own.
+/// The longest complexity read as one token, in bytes after the `O`.
+const MAX_COMPLEXITY: usize = 40;
+
+/// A complexity at `start` ("O(n log n)", "o(1)", "O(V + E)"): its end and its normalised
+/// form (`o(nlogn)`), or `None`.
+fn complexity_at(text: &str, start: usize) -> Option<(usize, String)> {
+    let rest = &text[start + 1..];
+    let open = rest.len() - rest.trim_start().len();
+    let body = rest[open..].strip_prefix('(')?;
+    let close = body.find(')')?;
+    let inner = &body[..close];
+    let allowed = |c: char| c.is_alphanumeric() || c.is_whitespace() || "^*+-/.,!·×√".contains(c);
+    if close > MAX_COMPLEXITY || inner.trim().is_empty() || !inner.chars().all(allowed) {
+        return None;
+    }
+    let mut word = String::from("o(");
+    for c in inner.chars().filter(|c| !c.is_whitespace()) {
+        match c {
+            '·' | '×' => word.push('*'),
+            c => word.extend(c.to_lowercase()),
+        }
+    }
+    word.push(')');
+    Some((start + 1 + open + 1 + close + 1, word))
+}
+
+/// True at a byte offset of `text` that ends a sentence: a line break or a semicolon, or
+/// . ! ? followed by white space or the end (so "99.9" and "O(n)." read right).
+fn ends_sentence(text: &str, i: usize, c: char) -> bool {
+    c == '\n'
+        || c == ';'
+        || (matches!(c, '.' | '!' | '?')
+            && text[i + c.len_utf8()..]
+                .chars()
+                .next()
+                .is_none_or(char::is_whitespace))
+}
+
+/// Splits `text` into lower-case word tokens with their sentences. Apostrophes inside a
+/// word stay in it ("don't"), a decimal point between digits too ("99.9"); "n²" reads as
+/// "n^2"; a complexity ("O(n log n)") is one token; the [`SYMBOLS`] are tokens of their
+/// own; "e.g." and "i.e." do not end a sentence.
 pub fn tokenize(text: &str) -> Vec<Token> {
     // Same byte lengths, so offsets still point into `text`.
     let text = text.replace('²', "^2").replace('³', "^3");
-    let mut tokens = Vec::new();
+    let mut out = Tokens::default();
     let mut chars = text.char_indices().peekable();
     while let Some((start, c)) = chars.next() {
         if SYMBOLS.contains(&c) {
-            tokens.push(Token {
-                word: c.to_string(),
-                stem: c.to_string(),
-                start,
-                end: start + c.len_utf8(),
-            });
+            out.push(c.to_string(), start, start + c.len_utf8());
             continue;
         }
         if !is_word_char(c) {
+            let abbreviation = c == '.'
+                && matches!(
+                    out.tokens.as_slice(),
+                    [.., a, b] if matches!((a.word.as_str(), b.word.as_str()), ("e", "g") | ("i", "e"))
+                );
+            if ends_sentence(&text, start, c) && !abbreviation {
+                out.sentence_ended = true;
+            }
+            continue;
+        }
+        let at_word_start = text[..start]
+            .chars()
+            .next_back()
+            .is_none_or(|p| !is_word_char(p));
+        if (c == 'o' || c == 'O')
+            && at_word_start
+            && let Some((end, word)) = complexity_at(&text, start)
+        {
+            while chars.peek().is_some_and(|&(i, _)| i < end) {
+                chars.next();
+            }
+            out.push(word, start, end);
             continue;
         }
         let mut end = start + c.len_utf8();
         let mut word = String::new();
-        push_lower(&mut word, c);
+        word.extend(c.to_lowercase());
         while let Some(&(i, next)) = chars.peek() {
             let joins = (next == '\'' || next == '\u{2019}' || next == '.')
                 && chars.clone().nth(1).is_some_and(|(_, after)| {
@@ -114,42 +214,176 @@ pub fn tokenize(text: &str) -> Vec<Token> {
                     }
                 });
             if is_word_char(next) || joins {
-                push_lower(&mut word, if next == '\u{2019}' { '\'' } else { next });
+                word.extend(if next == '\u{2019}' { '\'' } else { next }.to_lowercase());
                 end = i + next.len_utf8();
                 chars.next();
             } else {
                 break;
             }
         }
+        out.push(word, start, end);
+    }
+    out.tokens
+}
+
+/// Tokens under construction, with the sentence they are in.
+#[derive(Default)]
+struct Tokens {
+    tokens: Vec<Token>,
+    sentence: usize,
+    sentence_ended: bool,
+}
+
+impl Tokens {
+    fn push(&mut self, word: String, start: usize, end: usize) {
+        if self.sentence_ended && !self.tokens.is_empty() {
+            self.sentence += 1;
+        }
+        self.sentence_ended = false;
         let stem = stem(&word);
-        tokens.push(Token {
+        self.tokens.push(Token {
             word,
             stem,
             start,
             end,
+            sentence: self.sentence,
         });
     }
-    tokens
 }
 
-fn push_lower(word: &mut String, c: char) {
-    word.extend(c.to_lowercase());
+/// An analysed text: its tokens, sentences, and an index of the tokens that terms are
+/// matched against (articles skipped), sorted by stem.
+#[derive(Clone, Debug)]
+pub struct Text {
+    tokens: Vec<Token>,
+    /// Token ranges of the sentences.
+    sentences: Vec<Range<usize>>,
+    /// The tokens terms see, as indices into `tokens`.
+    seen: Vec<usize>,
+    /// Ranges of `seen` per sentence.
+    seen_sentences: Vec<Range<usize>>,
+    /// Positions in `seen`, sorted by stem, then position.
+    by_stem: Vec<usize>,
 }
 
-/// A word or phrase to find in an answer, compiled to stems. A phrase also matches its
-/// words written as one ("hash map" matches "hashmap"; "trade-off" matches "tradeoffs").
+/// Where a term was found: token indices (inclusive) and the sentence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Match {
+    /// The sentence.
+    pub sentence: usize,
+    /// First token.
+    pub first: usize,
+    /// Last token.
+    pub last: usize,
+}
+
+impl Text {
+    /// Tokenizes and indexes `source`.
+    pub fn new(source: &str) -> Self {
+        let tokens = tokenize(source);
+        let mut sentences: Vec<Range<usize>> = Vec::new();
+        for (i, token) in tokens.iter().enumerate() {
+            if token.sentence == sentences.len() {
+                sentences.push(i..i + 1);
+            } else if let Some(last) = sentences.last_mut() {
+                last.end = i + 1;
+            }
+        }
+        let seen: Vec<usize> = (0..tokens.len())
+            .filter(|&i| !tokens[i].is_article())
+            .collect();
+        let mut seen_sentences = vec![0..0; sentences.len()];
+        for (p, &i) in seen.iter().enumerate() {
+            let range = &mut seen_sentences[tokens[i].sentence];
+            if range.start == range.end {
+                *range = p..p + 1;
+            } else {
+                range.end = p + 1;
+            }
+        }
+        let mut by_stem: Vec<usize> = (0..seen.len()).collect();
+        by_stem.sort_by(|&a, &b| tokens[seen[a]].stem.cmp(&tokens[seen[b]].stem));
+        Self {
+            tokens,
+            sentences,
+            seen,
+            seen_sentences,
+            by_stem,
+        }
+    }
+
+    /// Every token.
+    pub fn tokens(&self) -> &[Token] {
+        &self.tokens
+    }
+
+    /// Token ranges of the sentences.
+    pub fn sentences(&self) -> &[Range<usize>] {
+        &self.sentences
+    }
+
+    /// Byte range of a match.
+    pub fn bytes(&self, m: &Match) -> (usize, usize) {
+        (self.tokens[m.first].start, self.tokens[m.last].end)
+    }
+
+    fn seen_stem(&self, p: usize) -> &str {
+        &self.tokens[self.seen[p]].stem
+    }
+
+    /// Positions in `seen` whose stem is `stem`, in order.
+    fn with_stem(&self, stem: &str) -> &[usize] {
+        let lo = self.by_stem.partition_point(|&p| self.seen_stem(p) < stem);
+        let hi = self.by_stem.partition_point(|&p| self.seen_stem(p) <= stem);
+        &self.by_stem[lo..hi]
+    }
+
+    fn sentence_at(&self, p: usize) -> usize {
+        self.tokens[self.seen[p]].sentence
+    }
+}
+
+/// One run of words of a term: their stems in a row, or (for several words) all of them
+/// written as one word. A word may be alternatives (`took|went|escalated`); each
+/// alternative may itself be several tokens ("first-in").
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TermPattern {
-    /// The phrase as written.
-    pub text: String,
-    stems: Vec<String>,
+struct Segment {
+    /// Per position, its alternatives, each a run of stems.
+    positions: Vec<Vec<Vec<String>>>,
     joined: Option<String>,
 }
 
-impl TermPattern {
-    /// Compiles `text`; `None` when it has no word at all.
-    pub fn new(text: &str) -> Option<Self> {
-        let tokens = tokenize(text);
+/// The stems of `text` without its articles (unless it is only articles: "a").
+fn term_tokens(text: &str) -> Vec<Token> {
+    let all = tokenize(text);
+    let words: Vec<Token> = all.iter().filter(|t| !t.is_article()).cloned().collect();
+    if words.is_empty() { all } else { words }
+}
+
+impl Segment {
+    fn new(text: &str) -> Option<Self> {
+        if text.contains('|') {
+            let positions = text
+                .split_whitespace()
+                .map(|word| {
+                    word.split('|')
+                        .map(|alt| {
+                            term_tokens(alt)
+                                .into_iter()
+                                .map(|t| t.stem)
+                                .collect::<Vec<_>>()
+                        })
+                        .filter(|alt| !alt.is_empty())
+                        .collect::<Vec<_>>()
+                })
+                .filter(|alts| !alts.is_empty())
+                .collect::<Vec<_>>();
+            return (!positions.is_empty()).then_some(Self {
+                positions,
+                joined: None,
+            });
+        }
+        let tokens = term_tokens(text);
         if tokens.is_empty() {
             return None;
         }
@@ -159,60 +393,195 @@ impl TermPattern {
                 .all(|t| t.word.chars().all(char::is_alphabetic)))
         .then(|| stem(&tokens.iter().map(|t| t.word.as_str()).collect::<String>()));
         Some(Self {
-            text: text.trim().to_owned(),
-            stems: tokens.into_iter().map(|t| t.stem).collect(),
+            positions: vec![vec![tokens.into_iter().map(|t| t.stem).collect()]],
             joined,
         })
     }
 
-    /// Number of words in the phrase.
-    pub fn len(&self) -> usize {
-        self.stems.len()
+    /// Every stem of the segment.
+    fn stems(&self) -> impl Iterator<Item = &String> {
+        self.positions.iter().flatten().flatten()
     }
 
-    /// Always false: a pattern has at least one word.
-    pub fn is_empty(&self) -> bool {
-        self.stems.is_empty()
-    }
-
-    /// The token range of the first occurrence in `tokens`, if any.
-    pub fn find(&self, tokens: &[Token]) -> Option<(usize, usize)> {
-        let n = self.stems.len();
-        for i in 0..tokens.len() {
-            if let Some(joined) = &self.joined
-                && same_stem(&tokens[i].stem, joined)
-            {
-                return Some((i, i + 1));
-            }
-            if i + n <= tokens.len()
-                && tokens[i..i + n]
+    /// The last position of the words from `positions[k..]` when they start at `p`
+    /// (within `sentence`).
+    fn rest_at(&self, text: &Text, k: usize, p: usize, sentence: usize) -> Option<usize> {
+        let Some(alternatives) = self.positions.get(k) else {
+            return p.checked_sub(1);
+        };
+        alternatives.iter().find_map(|alt| {
+            let last = p + alt.len() - 1;
+            let fits = last < text.seen.len()
+                && text.sentence_at(last) == sentence
+                && alt
                     .iter()
-                    .zip(&self.stems)
-                    .all(|(t, s)| same_stem(&t.stem, s))
-            {
-                return Some((i, i + n));
+                    .enumerate()
+                    .all(|(i, s)| same_stem(text.seen_stem(p + i), s));
+            if !fits {
+                return None;
+            }
+            if k + 1 == self.positions.len() {
+                Some(last)
+            } else {
+                self.rest_at(text, k + 1, last + 1, sentence)
+            }
+        })
+    }
+
+    /// The last position of this segment when it starts at `p` (within one sentence).
+    fn at(&self, text: &Text, p: usize) -> Option<usize> {
+        if self
+            .joined
+            .as_deref()
+            .is_some_and(|j| same_stem(text.seen_stem(p), j))
+        {
+            return Some(p);
+        }
+        self.rest_at(text, 0, p, text.sentence_at(p))
+    }
+
+    /// Where this segment can start, in order.
+    fn starts(&self, text: &Text) -> Vec<usize> {
+        let mut starts: Vec<usize> = self.positions[0]
+            .iter()
+            .filter_map(|alt| alt.first())
+            .chain(self.joined.as_ref())
+            .flat_map(|s| text.with_stem(s).iter().copied())
+            .collect();
+        if self.positions[0].len() + usize::from(self.joined.is_some()) > 1 {
+            starts.sort_unstable();
+            starts.dedup();
+        }
+        starts
+    }
+}
+
+/// `a ... b ... c`: segments in order within a sentence, at most [`MAX_GAP`] words apart.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Part {
+    segments: Vec<Segment>,
+}
+
+impl Part {
+    fn new(text: &str) -> Option<Self> {
+        let segments = text
+            .split("...")
+            .map(Segment::new)
+            .collect::<Option<Vec<_>>>()?;
+        Some(Self { segments })
+    }
+
+    /// The seen range of the part when its first segment starts at `p`.
+    fn at(&self, text: &Text, p: usize) -> Option<(usize, usize)> {
+        let mut end = self.segments[0].at(text, p)?;
+        let sentence = text.sentence_at(p);
+        let sentence_end = text.seen_sentences[sentence].end;
+        for segment in &self.segments[1..] {
+            let window = end + 1..(end + 2 + MAX_GAP).min(sentence_end);
+            end = window.into_iter().find_map(|q| segment.at(text, q))?;
+        }
+        Some((p, end))
+    }
+
+    /// The first occurrence of the part within `sentence`.
+    fn in_sentence(&self, text: &Text, sentence: usize) -> Option<(usize, usize)> {
+        let range = text.seen_sentences[sentence].clone();
+        self.segments[0]
+            .starts(text)
+            .into_iter()
+            .skip_while(|&p| p < range.start)
+            .take_while(|&p| p < range.end)
+            .find_map(|p| self.at(text, p))
+    }
+}
+
+/// A term to find in an answer (see the module documentation for the syntax), compiled to
+/// stems.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TermPattern {
+    text: String,
+    parts: Vec<Part>,
+}
+
+impl TermPattern {
+    /// Compiles `text`; `None` when a part has no word at all.
+    pub fn new(text: &str) -> Option<Self> {
+        let parts = text.split('&').map(Part::new).collect::<Option<Vec<_>>>()?;
+        Some(Self {
+            text: text.trim().to_owned(),
+            parts,
+        })
+    }
+
+    /// The term as written.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Every stem of the term's words.
+    pub fn stems(&self) -> impl Iterator<Item = &str> {
+        self.parts
+            .iter()
+            .flat_map(|p| &p.segments)
+            .flat_map(Segment::stems)
+            .map(String::as_str)
+    }
+
+    /// The first occurrence in `text`.
+    pub fn find(&self, text: &Text) -> Option<Match> {
+        self.find_where(text, |_| true)
+    }
+
+    /// The first occurrence in `text` that `accept` takes.
+    pub fn find_where(&self, text: &Text, mut accept: impl FnMut(&Match) -> bool) -> Option<Match> {
+        let (first, others) = self.parts.split_first()?;
+        for p in first.segments[0].starts(text) {
+            let Some((from, to)) = first.at(text, p) else {
+                continue;
+            };
+            let sentence = text.sentence_at(p);
+            let (mut lo, mut hi) = (from, to);
+            let all = others.iter().all(|part| {
+                part.in_sentence(text, sentence).is_some_and(|(a, b)| {
+                    lo = lo.min(a);
+                    hi = hi.max(b);
+                    true
+                })
+            });
+            if !all {
+                continue;
+            }
+            let found = Match {
+                sentence,
+                first: text.seen[lo],
+                last: text.seen[hi],
+            };
+            if accept(&found) {
+                return Some(found);
             }
         }
         None
     }
 }
 
-/// Stem equality for the matcher's inner loop, which compares every pattern with every
-/// token: most pairs differ in length or first letter, checked inline before the full
-/// comparison (a call into `memcmp`, which was a tenth of the evaluation service's CPU).
+/// Stem equality for the matcher's inner loop: most pairs differ in length or first letter,
+/// checked inline before the full comparison.
 #[inline]
 fn same_stem(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.as_bytes().first() == b.as_bytes().first() && a == b
 }
 
-/// Counts the distinct patterns of `patterns` found in `tokens`.
-pub fn count_found(patterns: &[TermPattern], tokens: &[Token]) -> usize {
-    patterns.iter().filter(|p| p.find(tokens).is_some()).count()
+/// Counts the distinct patterns of `patterns` found in `text`.
+pub fn count_found(patterns: &[TermPattern], text: &Text) -> usize {
+    patterns.iter().filter(|p| p.find(text).is_some()).count()
 }
 
-/// Compiles a list of cue phrases.
-pub fn patterns(phrases: &[&str]) -> Vec<TermPattern> {
-    phrases.iter().filter_map(|p| TermPattern::new(p)).collect()
+/// Compiles a list of terms, skipping any without words.
+pub fn patterns<S: AsRef<str>>(phrases: &[S]) -> Vec<TermPattern> {
+    phrases
+        .iter()
+        .filter_map(|p| TermPattern::new(p.as_ref()))
+        .collect()
 }
 
 /// The distinct stems of the content words of `tokens`.
@@ -222,22 +591,6 @@ pub fn content_stems(tokens: &[Token]) -> HashSet<String> {
         .filter(|t| t.is_content() && !t.is_number())
         .map(|t| t.stem.clone())
         .collect()
-}
-
-/// Sentences of `text` (split on . ! ? and line breaks), trimmed, non-empty.
-pub fn sentences(text: &str) -> Vec<&str> {
-    text.split(['.', '!', '?', '\n', ';'])
-        .map(str::trim)
-        .filter(|s| s.chars().any(char::is_alphanumeric))
-        .collect()
-}
-
-/// True at a byte offset of `text` that ends a sentence: a line break, or . ! ? followed by
-/// white space or the end (so "99.9" and "O(n)." read right).
-fn ends_sentence(text: &str, i: usize, c: char) -> bool {
-    c == '\n'
-        || (matches!(c, '.' | '!' | '?')
-            && text[i + 1..].chars().next().is_none_or(char::is_whitespace))
 }
 
 /// A short quote of `text` around the bytes `start..end`: the match with the words around
@@ -303,33 +656,34 @@ pub fn quote(text: &str, start: usize, end: usize, max_chars: usize) -> String {
     format!("{head}{body}{tail}")
 }
 
+/// The function-word list (`rubric/stop-words.json`), embedded at build time and checked by
+/// [`super::cues::validate`] at start-up.
+const STOP_WORDS_JSON: &str = include_str!("../../rubric/stop-words.json");
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct StopWords {
+    #[serde(rename = "about")]
+    _about: String,
+    pub words: Vec<String>,
+}
+
+pub(super) fn parse_stop_words() -> Result<StopWords, serde_json::Error> {
+    serde_json::from_str(STOP_WORDS_JSON)
+}
+
+/// The stop words for lookups by hash (asked for every token, often several times). Empty
+/// if the file does not parse, which start-up refuses.
+static STOP_WORD_SET: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    parse_stop_words()
+        .map(|s| s.words.into_iter().collect())
+        .unwrap_or_default()
+});
+
 /// Common English function words, ignored when comparing content.
 pub fn is_stop_word(word: &str) -> bool {
     STOP_WORD_SET.contains(word)
 }
-
-/// [`STOP_WORDS`] for lookups by hash (asked for every token, often several times).
-static STOP_WORD_SET: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| STOP_WORDS.iter().copied().collect());
-
-/// Sorted, lower case.
-const STOP_WORDS: &[&str] = &[
-    "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
-    "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both",
-    "but", "by", "can", "could", "did", "do", "does", "doing", "don't", "down", "during", "each",
-    "either", "else", "etc", "even", "ever", "every", "few", "for", "from", "further", "get",
-    "gets", "got", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his",
-    "how", "however", "i", "i'd", "i'll", "i'm", "i've", "if", "in", "into", "is", "it", "it's",
-    "its", "itself", "just", "let", "like", "made", "make", "many", "may", "me", "might", "more",
-    "most", "much", "must", "my", "myself", "need", "no", "nor", "not", "now", "of", "off", "on",
-    "once", "one", "only", "or", "other", "our", "ours", "out", "over", "own", "per", "please",
-    "really", "same", "say", "she", "should", "since", "so", "some", "such", "than", "that",
-    "that's", "the", "their", "theirs", "them", "then", "there", "there's", "these", "they",
-    "thing", "things", "this", "those", "though", "through", "to", "too", "under", "until", "up",
-    "upon", "us", "use", "used", "using", "very", "was", "we", "we're", "were", "what", "what's",
-    "when", "where", "which", "while", "who", "whom", "why", "will", "with", "within", "without",
-    "would", "yes", "yet", "you", "you're", "your", "yours",
-];
 
 #[cfg(test)]
 mod tests {
@@ -337,11 +691,9 @@ mod tests {
 
     #[test]
     fn stop_words_are_sorted_and_distinct() {
-        assert!(
-            STOP_WORDS.windows(2).all(|w| w[0] < w[1]),
-            "STOP_WORDS unsorted"
-        );
-        assert_eq!(STOP_WORD_SET.len(), STOP_WORDS.len());
+        let words = parse_stop_words().unwrap().words;
+        assert!(words.windows(2).all(|w| w[0] < w[1]), "unsorted");
+        assert_eq!(STOP_WORD_SET.len(), words.len());
         assert!(is_stop_word("the") && is_stop_word("you're") && !is_stop_word("cache"));
     }
 
@@ -381,33 +733,119 @@ mod tests {
     }
 
     #[test]
-    fn tokens_keep_positions_contractions_and_decimals() {
-        let text = "Don't cache; 99.9% uptime, O(n²).";
+    fn acronym_plurals_and_be_forms_read_as_their_base() {
+        assert_eq!(stem("cdns"), "cdn");
+        assert_eq!(stem("jwts"), "jwt");
+        assert_eq!(stem("qps"), "qps");
+        assert_eq!(stem("https"), "https");
+        assert_eq!(stem("are"), stem("is"));
+        assert_eq!(stem("were"), "be");
+    }
+
+    #[test]
+    fn tokens_keep_positions_sentences_contractions_and_decimals() {
+        let text = "Don't cache; 99.9% uptime, e.g. for reads. O(n²) is slow! Next";
         let tokens = tokenize(text);
         let words: Vec<_> = tokens.iter().map(|t| t.word.as_str()).collect();
         assert_eq!(
             words,
-            ["don't", "cache", "99.9", "%", "uptime", "o", "n", "2"]
+            [
+                "don't", "cache", "99.9", "%", "uptime", "e", "g", "for", "reads", "o(n^2)", "is",
+                "slow", "next"
+            ]
         );
+        let sentences: Vec<_> = tokens.iter().map(|t| t.sentence).collect();
+        assert_eq!(sentences, [0, 0, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 3]);
         assert_eq!(&text[tokens[1].start..tokens[1].end], "cache");
+        assert_eq!(&text[tokens[9].start..tokens[9].end], "O(n²)");
+    }
+
+    #[test]
+    fn complexities_are_single_tokens() {
+        let words = |t: &str| tokenize(t).into_iter().map(|t| t.word).collect::<Vec<_>>();
+        assert_eq!(
+            words("O(n log n) vs O(1), o (V + E), O(n·m)"),
+            ["o(nlogn)", "vs", "o(1)", "o(v+e)", "o(n*m)"]
+        );
+        // Not a complexity: a word, an unclosed or overlong parenthesis.
+        assert_eq!(words("go(to) O(n"), ["go", "to", "o", "n"]);
+        let text = Text::new("Lookups are O(n log n) here.");
+        assert!(TermPattern::new("o(n)").unwrap().find(&text).is_none());
+        assert!(
+            TermPattern::new("O(n log n)")
+                .unwrap()
+                .find(&text)
+                .is_some()
+        );
+    }
+
+    fn finds(term: &str, answer: &str) -> bool {
+        TermPattern::new(term)
+            .unwrap()
+            .find(&Text::new(answer))
+            .is_some()
     }
 
     #[test]
     fn terms_match_word_forms_and_joined_phrases() {
-        let answer = tokenize("We were caching results in a HashMap, weighing tradeoffs.");
-        for term in ["cache", "hash map", "trade-off", "weigh"] {
-            assert!(
-                TermPattern::new(term).unwrap().find(&answer).is_some(),
-                "{term}"
-            );
+        let answer = "We were caching results in a HashMap, weighing tradeoffs.";
+        for term in [
+            "cache",
+            "hash map",
+            "trade-off",
+            "weigh",
+            "result in hashmap",
+        ] {
+            assert!(finds(term, answer), "{term}");
         }
-        assert!(
-            TermPattern::new("load balancer")
-                .unwrap()
-                .find(&answer)
-                .is_none()
-        );
+        assert!(!finds("load balancer", answer));
         assert!(TermPattern::new("  ").is_none());
+        assert!(TermPattern::new("a & ").is_none());
+    }
+
+    #[test]
+    fn gaps_and_conjunctions_stay_within_a_sentence() {
+        let answer = "A stack is first in, first out. The queue uses two stacks; it reverses them.";
+        assert!(finds("stack ... first in first out", answer));
+        assert!(finds("stacks are first in first out", answer));
+        assert!(finds("queue & stack", answer));
+        assert!(finds("reverse & it", answer));
+        // "stack" and "reverses" are in different sentences.
+        assert!(!finds("stack & reverse them", "A stack. It reverses them."));
+        assert!(!finds("first out ... stack", answer));
+        let far = "stack one two three four five six seven fifo";
+        assert!(!finds("stack ... fifo", far));
+        assert!(finds(
+            "stack ... fifo",
+            "stack one two three four five six fifo"
+        ));
+    }
+
+    #[test]
+    fn words_may_be_alternatives() {
+        let term = "took|went|escalated ... straight|directly ... director|manager|vp";
+        assert!(finds(term, "I took it straight to our director."));
+        assert!(finds(term, "So I escalated directly to the VP."));
+        assert!(!finds(term, "I went to the director."));
+        assert!(finds(
+            "did|rewrote his|her work|jobs",
+            "I rewrote his jobs over a weekend."
+        ));
+        assert!(finds(
+            "first-in|lifo first-out",
+            "A stack is first-in first-out."
+        ));
+        assert!(!finds("did|rewrote his|her work", "I did my work."));
+        assert!(TermPattern::new("a|the").is_some_and(|p| p.stems().count() == 2));
+    }
+
+    #[test]
+    fn every_match_is_offered_until_one_is_accepted() {
+        let text = Text::new("Not a hash map here. A hash map there.");
+        let pattern = TermPattern::new("hash map").unwrap();
+        let second = pattern.find_where(&text, |m| m.sentence == 1).unwrap();
+        assert_eq!(text.bytes(&second), (23, 31));
+        assert!(pattern.find_where(&text, |_| false).is_none());
     }
 
     #[test]

@@ -165,6 +165,7 @@ pub fn evaluate_request(f: &Fixture, answer: &str) -> pb::EvaluateAnswerRequest 
             kp("O(n) time", &["o(n)", "linear"]),
             kp("brute force baseline", &["brute force", "o(n^2)"]),
         ],
+        ..Default::default()
     }
 }
 
@@ -172,6 +173,7 @@ pub fn kp(point: &str, terms: &[&str]) -> interview_coach_proto::common::v1::Key
     interview_coach_proto::common::v1::KeyPoint {
         point: point.to_owned(),
         terms: terms.iter().map(|t| (*t).to_owned()).collect(),
+        ..Default::default()
     }
 }
 

@@ -859,6 +859,7 @@ async fn bad_input_to_every_service_is_refused_cleanly_and_writes_nothing(pool: 
     let key_point = KeyPoint {
         point: "p".into(),
         terms: vec!["t".into()],
+        ..KeyPoint::default()
     };
     for (name, request, fields) in [
         (
@@ -938,6 +939,7 @@ async fn bad_input_to_every_service_is_refused_cleanly_and_writes_nothing(pool: 
                 r.key_points = vec![KeyPoint {
                     point: "time\0complexity".into(),
                     terms: vec!["big o".into()],
+                    ..KeyPoint::default()
                 }]
             }),
             &["key_points[0]"],

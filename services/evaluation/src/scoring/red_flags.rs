@@ -1,0 +1,163 @@
+//! Red flags: the rubric's common wrong claims and bad practices, found in the answer
+//! unless the answer disputes them ("sequential ids are *not* safe to expose", "a common
+//! mistake is to think stacks are FIFO"). The cues of a dispute are data
+//! (`rubric/negation.json`): a negation shortly before the claim or between its words, or a
+//! dispute right after it.
+
+use std::collections::HashSet;
+
+use super::{
+    cues::cues,
+    text::{Match, Text},
+};
+use crate::rubric::{RedFlag, Rubric, Severity};
+
+/// Words after a claim within which a dispute ("… is a myth") still refers to it.
+const AFTER_WINDOW: usize = 3;
+
+/// A red flag the answer raises.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Raised {
+    /// The flag.
+    pub flag: RedFlag,
+    /// Byte range of the claim in the answer.
+    pub evidence: (usize, usize),
+    /// Its sentence.
+    pub sentence: usize,
+}
+
+/// True when the answer disputes the claim at `m` rather than states it. `own` are the
+/// claim's own stems: a negation that is part of the claim ("no keys move") is not one.
+fn disputed(text: &Text, m: &Match, own: &HashSet<&str>) -> bool {
+    let negation = &cues().negation;
+    let before = |n: &Match| {
+        n.sentence == m.sentence
+            && n.first + negation.window >= m.first
+            && n.last <= m.last
+            && n.first != m.first
+            && !text.tokens()[n.first..=n.last]
+                .iter()
+                .all(|t| own.contains(t.stem.as_str()))
+    };
+    let after = |n: &Match| {
+        n.sentence == m.sentence && n.first > m.last && n.first <= m.last + AFTER_WINDOW
+    };
+    negation
+        .before
+        .iter()
+        .any(|p| p.find_where(text, before).is_some())
+        || negation
+            .after
+            .iter()
+            .any(|p| p.find_where(text, after).is_some())
+}
+
+/// The red flags of `rubric` that the answer raises, majors first.
+pub fn find(rubric: &Rubric, text: &Text) -> Vec<Raised> {
+    let mut raised: Vec<Raised> = rubric
+        .red_flags
+        .iter()
+        .filter_map(|flag| {
+            flag.patterns().iter().find_map(|pattern| {
+                let own: HashSet<&str> = pattern.stems().collect();
+                pattern
+                    .find_where(text, |m| !disputed(text, m, &own))
+                    .map(|m| Raised {
+                        flag: flag.clone(),
+                        evidence: text.bytes(&m),
+                        sentence: m.sentence,
+                    })
+            })
+        })
+        .collect();
+    raised.sort_by_key(|r| std::cmp::Reverse(r.flag.severity()));
+    raised
+}
+
+/// The most severe flag raised, if any.
+pub fn worst(raised: &[Raised]) -> Option<Severity> {
+    raised.iter().map(|r| r.flag.severity()).max()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rubric::{KeyPoint, RedFlagSource, RubricOrigin};
+
+    fn rubric() -> Rubric {
+        let flag = |claim: &str, patterns: &[&str], severity| {
+            RedFlag::from_source(RedFlagSource {
+                claim: claim.into(),
+                correction: "fix".into(),
+                patterns: patterns.iter().map(|p| (*p).to_owned()).collect(),
+                severity,
+            })
+            .unwrap()
+        };
+        Rubric {
+            red_flags: vec![
+                flag(
+                    "Copying onto both stacks",
+                    &["push ... onto both stacks"],
+                    Severity::Minor,
+                ),
+                flag(
+                    "Stacks are FIFO",
+                    &["stack is fifo", "stack is first in first out"],
+                    Severity::Major,
+                ),
+                flag("No keys move", &["no keys move"], Severity::Major),
+            ],
+            ..Rubric::from_points(
+                vec![KeyPoint::new("p", &["x".into()]).unwrap()],
+                RubricOrigin::Request,
+            )
+        }
+    }
+
+    fn claims(answer: &str) -> Vec<String> {
+        find(&rubric(), &Text::new(answer))
+            .into_iter()
+            .map(|r| r.flag.claim().to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn stated_claims_are_raised_majors_first() {
+        assert_eq!(
+            claims("We push every element onto both stacks. A stack is first-in, first-out."),
+            ["Stacks are FIFO", "Copying onto both stacks"]
+        );
+        assert_eq!(
+            claims("Stacks are FIFO, so it just works."),
+            ["Stacks are FIFO"]
+        );
+    }
+
+    #[test]
+    fn disputed_claims_are_not() {
+        for answer in [
+            "A stack is not FIFO; it is LIFO.",
+            "A common mistake is to say a stack is FIFO.",
+            "Unlike a queue, a stack is never first in first out.",
+            "Saying that a stack is FIFO is wrong.",
+            "Some people think a stack is FIFO, but it is LIFO.",
+            "You should not push each item onto both stacks.",
+        ] {
+            assert!(claims(answer).is_empty(), "{answer}: {:?}", claims(answer));
+        }
+    }
+
+    #[test]
+    fn a_negation_inside_the_claim_is_the_claim() {
+        assert_eq!(
+            claims("With a ring, no keys move at all."),
+            ["No keys move"]
+        );
+        // A negation in another sentence does not count.
+        assert_eq!(
+            claims("That is not all. A stack is FIFO."),
+            ["Stacks are FIFO"]
+        );
+    }
+}

@@ -1,0 +1,178 @@
+//! The rubric over the wire: GenerateQuestions hands out the whole rubric (reference answer,
+//! red flags, story topic), EvaluateAnswer scores against the rubric sent with the question
+//! and stores what it found wrong and how far the score can be trusted.
+
+mod common;
+
+use common::{TestApp, authed, evaluate_request, fixture, violated_fields};
+use interview_coach_proto::{
+    common::v1::{self as common_pb, Confidence, RedFlagSeverity, RubricOrigin},
+    evaluation::v1 as pb,
+};
+use sqlx::PgPool;
+
+async fn evaluate(
+    app: &TestApp,
+    req: pb::EvaluateAnswerRequest,
+) -> Result<pb::Evaluation, tonic::Status> {
+    let mut client = app.client.clone();
+    client
+        .evaluate_answer(authed(req))
+        .await
+        .map(|r| r.into_inner().evaluation.unwrap_or_default())
+}
+
+async fn one_question(app: &TestApp, interview_type: i32) -> pb::GeneratedQuestion {
+    let mut client = app.client.clone();
+    client
+        .generate_questions(authed(pb::GenerateQuestionsRequest {
+            interview_type,
+            difficulty: 2,
+            count: 1,
+            exclude_keys: vec![],
+        }))
+        .await
+        .unwrap()
+        .into_inner()
+        .questions
+        .remove(0)
+}
+
+fn flag(claim: &str, patterns: &[&str]) -> common_pb::RedFlag {
+    common_pb::RedFlag {
+        claim: claim.into(),
+        correction: "A stack is last-in first-out; two stacks reverse the order twice.".into(),
+        patterns: patterns.iter().map(|p| (*p).to_owned()).collect(),
+        severity: RedFlagSeverity::Major as i32,
+    }
+}
+
+#[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
+async fn bank_questions_come_with_their_whole_rubric(pool: PgPool) {
+    let app = TestApp::spawn(pool).await;
+    for interview_type in 1..=3 {
+        let q = one_question(&app, interview_type).await;
+        assert!(
+            q.reference_answer.split_whitespace().count() >= 40,
+            "{}",
+            q.key
+        );
+        assert!(q.red_flags.len() >= 2, "{}", q.key);
+        assert!(q.red_flags.iter().all(|f| {
+            !f.claim.is_empty()
+                && !f.correction.is_empty()
+                && !f.patterns.is_empty()
+                && f.severity != RedFlagSeverity::Unspecified as i32
+        }));
+        assert!(
+            q.key_points
+                .iter()
+                .all(|k| !k.idea.is_empty() && (1..=3).contains(&k.weight)),
+            "{}",
+            q.key
+        );
+        // Only behavioral questions say what the story must be about.
+        assert_eq!(q.topic.is_some(), interview_type == 2, "{}", q.key);
+    }
+}
+
+#[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
+async fn the_rubric_sent_with_the_answer_is_used_and_its_red_flags_stored(pool: PgPool) {
+    let f = fixture(&pool).await;
+    let app = TestApp::spawn(pool.clone()).await;
+    let answer = "Keep two stacks. Honestly a stack is first in, first out, so I push every element \
+        onto both stacks and pop from whichever is not empty, and each operation is fast.";
+    let mut request = evaluate_request(&f, answer);
+    request.question_text = "Implement a FIFO queue using two stacks.".into();
+    request.reference_answer =
+        "Push onto an inbox stack; pop from an outbox stack, refilling it from the inbox only when \
+         it is empty, so each element moves once: amortized O(1)."
+            .into();
+    request.red_flags = vec![flag(
+        "Stacks are first-in first-out",
+        &["stack is first in first out"],
+    )];
+    let e = evaluate(&app, request).await.unwrap();
+    assert_eq!(e.red_flags, ["Stacks are first-in first-out"]);
+    assert!(e.score <= 4.0, "{e:?}");
+    assert!(
+        e.feedback.contains("first-in first-out") && e.feedback.contains("last-in first-out"),
+        "{}",
+        e.feedback
+    );
+    assert_eq!(e.confidence, Confidence::High as i32);
+    let provenance = e.provenance.clone().unwrap();
+    assert_eq!(provenance.rubric_origin, RubricOrigin::Question as i32);
+    assert!(!provenance.disagreement);
+
+    // Stored as returned, and read back the same.
+    let (confidence, origin, flags): (String, String, serde_json::Value) = sqlx::query_as(
+        "SELECT confidence, rubric_origin, red_flags FROM answer_evaluations WHERE answer_id = $1",
+    )
+    .bind(f.answer_id)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((confidence.as_str(), origin.as_str()), ("high", "question"));
+    assert_eq!(flags, serde_json::json!(["Stacks are first-in first-out"]));
+    let mut client = app.client.clone();
+    let read = client
+        .get_evaluation(authed(pb::GetEvaluationRequest {
+            answer_id: f.answer_id.to_string(),
+        }))
+        .await
+        .unwrap()
+        .into_inner()
+        .evaluation
+        .unwrap();
+    assert_eq!(read, e);
+}
+
+#[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
+async fn a_question_without_a_rubric_is_scored_with_low_confidence(pool: PgPool) {
+    let f = fixture(&pool).await;
+    let app = TestApp::spawn(pool).await;
+    let mut request = evaluate_request(&f, common::STRONG_ANSWER);
+    request.question_text = "Explain how you would find two numbers with a given sum.".into();
+    request.key_points.clear();
+    let e = evaluate(&app, request).await.unwrap();
+    assert_eq!(e.confidence, Confidence::Low as i32);
+    assert_eq!(
+        e.provenance.unwrap().rubric_origin,
+        RubricOrigin::Derived as i32
+    );
+    assert!(e.feedback.contains("low confidence"), "{}", e.feedback);
+}
+
+#[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
+async fn a_bad_rubric_is_invalid_argument_per_field(pool: PgPool) {
+    let f = fixture(&pool).await;
+    let app = TestApp::spawn(pool).await;
+    let mut request = evaluate_request(&f, common::STRONG_ANSWER);
+    request.reference_answer = "x".repeat(4_001);
+    request.red_flags = vec![
+        common_pb::RedFlag {
+            severity: RedFlagSeverity::Unspecified as i32,
+            ..flag("c", &["p"])
+        },
+        flag("", &["p"]),
+        flag("c", &[]),
+    ];
+    request.topic = Some(common_pb::StoryTopic {
+        about: " ".into(),
+        terms: vec!["t".into()],
+    });
+    request.key_points[0].weight = 4;
+    let status = evaluate(&app, request).await.unwrap_err();
+    assert_eq!(
+        violated_fields(&status),
+        [
+            "key_points[0]",
+            "red_flags[0].severity",
+            "red_flags[1]",
+            "red_flags[2]",
+            "reference_answer",
+            "topic"
+        ]
+    );
+}
