@@ -74,6 +74,11 @@ fi
 expect_listed "$IDENTITY_ADDR" "$IDENTITY"
 expect_listed "$SESSION_ADDR" "$SESSION"
 expect_listed "$EVALUATION_ADDR" "$EVALUATION"
+expect_described "$IDENTITY_ADDR" "$IDENTITY" interview_coach.identity.v1.RegisterRequest
+expect_described "$SESSION_ADDR" "$SESSION" interview_coach.session.v1.Evaluation \
+  interview_coach.common.v1.Provenance interview_coach.common.v1.InterviewType
+expect_described "$EVALUATION_ADDR" "$EVALUATION" interview_coach.evaluation.v1.EvaluateAnswerRequest \
+  interview_coach.common.v1.RedFlag interview_coach.common.v1.Confidence
 described="$(grpcurl -plaintext "$SESSION_ADDR" describe "$SESSION")" || fail "describe failed"
 for rpc in CreateSession GetSession ListSessions SubmitAnswer CompleteSession AbandonSession GetProgress; do
   grep -q "rpc $rpc " <<<"$described" || fail "describe lacks rpc $rpc"
@@ -93,6 +98,10 @@ created="$(call "$SESSION_ADDR" "$SESSION/CreateSession" \
 SESSION_ID="$(json_field session.id <<<"$created")"
 [ "$(json_field session.questionCount <<<"$created")" = 3 ] || fail "30 minutes should give 3 questions: $created"
 echo "ok   CreateSession $SESSION_ID"
+# An answer of invisible characters only (zero-width space, joiners, BOM) is blank.
+first_question="$(json_field "session.questions.0.id" <<<"$created")"
+call_fails InvalidArgument "$SESSION_ADDR" "$SESSION/SubmitAnswer" \
+  "{\"sessionId\": \"$SESSION_ID\", \"questionId\": \"$first_question\", \"answerText\": \"\\u200b\\u200c\\u200d\\ufeff\"}" "${AUTH[@]}"
 
 for i in 0 1 2; do
   question_id="$(json_field "session.questions.$i.id" <<<"$created")"
@@ -118,6 +127,11 @@ call_fails FailedPrecondition "$SESSION_ADDR" "$SESSION/CompleteSession" "{\"ses
 listed="$(call "$SESSION_ADDR" "$SESSION/ListSessions" '{"pageSize": 10}' "${AUTH[@]}")"
 [ "$(json_field sessions.0.id <<<"$listed")" = "$SESSION_ID" ] || fail "ListSessions: $listed"
 echo "ok   ListSessions"
+# proto3's zero value means "the default": 40 minutes give 4 questions.
+zero="$(call "$SESSION_ADDR" "$SESSION/CreateSession" \
+  '{"interviewType": "INTERVIEW_TYPE_BEHAVIORAL", "durationMinutes": 40, "difficulty": "DIFFICULTY_EASY", "questionCount": 0}' "${AUTH[@]}")"
+[ "$(json_field session.questionCount <<<"$zero")" = 4 ] || fail "questionCount 0 should be the default: $zero"
+echo "ok   CreateSession with questionCount 0: the default"
 
 progress="$(call "$SESSION_ADDR" "$SESSION/GetProgress" '{}' "${AUTH[@]}")"
 [ "$(json_field sessionsCompleted <<<"$progress")" = 1 ] || fail "GetProgress: $progress"

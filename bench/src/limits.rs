@@ -117,16 +117,20 @@ pub async fn grpc(users: usize, connections: usize, duration: Duration) -> Resul
     let (health, health_service) = Health::new(&[]).await;
     health.set_serving().await;
     let (stop, stopped) = oneshot::channel::<()>();
-    let server = tokio::spawn(server::serve(
-        listener,
-        Routes::default(),
-        health,
-        health_service,
-        Duration::from_secs(1),
-        async {
-            let _ = stopped.await;
-        },
-    ));
+    let reflection = server::Reflection::of(&[], interview_coach_proto::FILE_DESCRIPTOR_SET);
+    let server = tokio::spawn(async move {
+        server::serve(
+            listener,
+            Routes::default(),
+            (health, health_service),
+            &reflection,
+            Duration::from_secs(1),
+            async {
+                let _ = stopped.await;
+            },
+        )
+        .await
+    });
 
     let channels = Channels::open(&url, connections).await?;
     let window = Window::after(PROBE_WARMUP, duration);

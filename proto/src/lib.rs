@@ -1,11 +1,27 @@
 //! Generated gRPC contracts of Interview Coach.
 //!
-//! Packages follow the buf layout `interview_coach.<service>.v1`; the encoded descriptor set
-//! of all of them is [`FILE_DESCRIPTOR_SET`], for server reflection.
+//! Packages follow the buf layout `interview_coach.<service>.v1`. Each server's reflection
+//! serves its own descriptor set ([`IDENTITY_DESCRIPTOR_SET`], [`SESSION_DESCRIPTOR_SET`],
+//! [`EVALUATION_DESCRIPTOR_SET`]); [`FILE_DESCRIPTOR_SET`] holds all of them.
 
-/// Encoded `google.protobuf.FileDescriptorSet` of every contract, for reflection.
+/// Encoded `google.protobuf.FileDescriptorSet` of every contract.
 pub const FILE_DESCRIPTOR_SET: &[u8] =
     include_bytes!(concat!(env!("OUT_DIR"), "/interview_coach_descriptor.bin"));
+
+/// The descriptor set of `identity.v1` and what it imports, for the identity server's
+/// reflection.
+pub const IDENTITY_DESCRIPTOR_SET: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/identity_descriptor.bin"));
+
+/// The descriptor set of `session.v1` and what it imports (`common.v1`), for the session
+/// server's reflection.
+pub const SESSION_DESCRIPTOR_SET: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/session_descriptor.bin"));
+
+/// The descriptor set of `evaluation.v1` and what it imports (`common.v1`), for the
+/// evaluation server's reflection.
+pub const EVALUATION_DESCRIPTOR_SET: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/evaluation_descriptor.bin"));
 
 /// `interview_coach.common.v1`: vocabulary shared by session and evaluation.
 pub mod common {

@@ -68,16 +68,34 @@ for key in sys.argv[1].split("."):
 print(value)' "$1"
 }
 
-# expect_listed ADDR SERVICE...: `grpcurl list` shows each service and server reflection.
+# expect_listed ADDR SERVICE: `grpcurl list` shows exactly SERVICE, health and server
+# reflection (v1 and v1alpha): what that address serves, nothing else.
 expect_listed() {
-  local addr=$1 services
-  shift
-  services="$(grpcurl -plaintext "$addr" list)" || fail "list on $addr failed"
-  for expected in "$@" grpc.health.v1.Health; do
-    grep -qx "$expected" <<<"$services" || fail "list on $addr lacks $expected: $services"
+  local addr=$1 service=$2 services expected
+  services="$(grpcurl -plaintext "$addr" list | sort)" || fail "list on $addr failed"
+  expected="$(printf '%s\n' "$service" grpc.health.v1.Health \
+    grpc.reflection.v1.ServerReflection grpc.reflection.v1alpha.ServerReflection | sort)"
+  [ "$services" = "$expected" ] || fail "list on $addr: expected $expected, got: $services"
+  echo "ok   list $addr: $service, health, reflection"
+}
+
+# expect_described ADDR SERVICE TYPE...: `describe` resolves SERVICE and each message TYPE
+# it uses (shared common.v1 ones included) on ADDR, and not the other services' contracts.
+expect_described() {
+  local addr=$1 service=$2 other
+  shift 2
+  grpcurl -plaintext "$addr" describe "$service" | grep -q "^service " ||
+    fail "describe $service on $addr failed"
+  for type in "$@"; do
+    grpcurl -plaintext "$addr" describe "$type" | grep -qE "^(message|enum) " ||
+      fail "describe $type on $addr failed"
   done
-  # grpcurl lists the reflection version it speaks (v1alpha for 1.8, v1 for newer ones).
-  grep -qE '^grpc\.reflection\.v1(alpha)?\.ServerReflection$' <<<"$services" ||
-    fail "list on $addr lacks server reflection: $services"
-  echo "ok   list $addr"
+  for other in interview_coach.identity.v1.IdentityService \
+    interview_coach.session.v1.SessionService interview_coach.evaluation.v1.EvaluationService; do
+    [ "$other" = "$service" ] && continue
+    if grpcurl -plaintext "$addr" describe "$other" >/dev/null 2>&1; then
+      fail "describe $other on $addr resolves a service it does not serve"
+    fi
+  done
+  echo "ok   describe $service and $# message types on $addr"
 }

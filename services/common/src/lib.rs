@@ -1,7 +1,7 @@
 //! What every Interview Coach service shares: configuration from the environment,
 //! telemetry, the gRPC server scaffold (health, reflection, graceful drain), database pool
 //! and migrations, access-token verification, the service credential, status helpers and
-//! the interview vocabulary.
+//! the interview vocabulary, what counts as blank text.
 
 pub mod auth;
 pub mod batch;
@@ -17,4 +17,5 @@ pub mod service_auth;
 pub mod shutdown;
 pub mod status;
 pub mod telemetry;
+pub mod text;
 pub mod time;

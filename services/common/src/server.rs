@@ -164,6 +164,54 @@ impl Health {
 /// How often health re-checks the database.
 pub const DATABASE_CHECK_INTERVAL: Duration = Duration::from_secs(2);
 
+/// What a server's reflection describes: the descriptor set of its contract and the
+/// services it serves. It lists exactly those (and health and reflection itself), so a
+/// user of grpcurl can tell from `list` which address serves what.
+#[derive(Clone, Debug)]
+pub struct Reflection {
+    /// Encoded `FileDescriptorSet` of the served contract and its imports.
+    pub descriptors: &'static [u8],
+    /// Full names of the services served, e.g. `interview_coach.identity.v1.IdentityService`.
+    pub services: Vec<&'static str>,
+}
+
+/// Reflection's own service names, listed by every server.
+const REFLECTION_SERVICES: [&str; 2] = [
+    "grpc.reflection.v1.ServerReflection",
+    "grpc.reflection.v1alpha.ServerReflection",
+];
+
+impl Reflection {
+    /// Reflection of `services`, described by `descriptors`.
+    pub fn of(services: &[&'static str], descriptors: &'static [u8]) -> Self {
+        Self {
+            descriptors,
+            services: services.to_vec(),
+        }
+    }
+
+    /// Configures a reflection builder: the contract, health and both reflection versions
+    /// registered (so `describe` resolves each of them), the served names advertised.
+    fn builder(&self) -> tonic_reflection::server::Builder<'static> {
+        let mut builder = tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(self.descriptors)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_reflection::pb::v1::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(
+                tonic_reflection::pb::v1alpha::FILE_DESCRIPTOR_SET,
+            )
+            .include_reflection_service(false)
+            .with_service_name(HEALTH_SERVICE);
+        for name in self.services.iter().chain(&REFLECTION_SERVICES) {
+            builder = builder.with_service_name(*name);
+        }
+        builder
+    }
+}
+
+/// The health service's full name.
+const HEALTH_SERVICE: &str = "grpc.health.v1.Health";
+
 /// A server bound to its port, not yet serving: its health starts NOT_SERVING.
 pub struct GrpcServer {
     listener: TcpListener,
@@ -171,15 +219,14 @@ pub struct GrpcServer {
     health: Health,
     health_service: HealthServer,
     drain_timeout: Duration,
+    reflection: Reflection,
 }
 
 impl GrpcServer {
-    /// Binds `settings.listen_addr` and reports `services` (full gRPC names) in health.
-    pub async fn bind(
-        settings: &ServerSettings,
-        services: &[&'static str],
-    ) -> std::io::Result<Self> {
-        let (health, health_service) = Health::new(services).await;
+    /// Binds `settings.listen_addr`, reports `reflection.services` (full gRPC names) in
+    /// health and lists exactly them in reflection.
+    pub async fn bind(settings: &ServerSettings, reflection: Reflection) -> std::io::Result<Self> {
+        let (health, health_service) = Health::new(&reflection.services).await;
         let listener = settings.bind().await?;
         let port = listener.local_addr()?.port();
         Ok(Self {
@@ -188,6 +235,7 @@ impl GrpcServer {
             health,
             health_service,
             drain_timeout: settings.drain_timeout,
+            reflection,
         })
     }
 
@@ -208,8 +256,8 @@ impl GrpcServer {
         let result = serve(
             self.listener,
             routes,
-            self.health,
-            self.health_service,
+            (self.health, self.health_service),
+            &self.reflection,
             self.drain_timeout,
             shutdown,
         )
@@ -225,19 +273,13 @@ impl GrpcServer {
 pub async fn serve(
     listener: TcpListener,
     routes: Routes,
-    health: Health,
-    health_service: HealthServer,
+    (health, health_service): (Health, HealthServer),
+    reflection: &Reflection,
     drain_timeout: Duration,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), tonic::transport::Error> {
-    let reflection_v1 = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(interview_coach_proto::FILE_DESCRIPTOR_SET)
-        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
-        .build_v1();
-    let reflection_v1alpha = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(interview_coach_proto::FILE_DESCRIPTOR_SET)
-        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
-        .build_v1alpha();
+    let reflection_v1 = reflection.builder().build_v1();
+    let reflection_v1alpha = reflection.builder().build_v1alpha();
     let (reflection_v1, reflection_v1alpha) = match (reflection_v1, reflection_v1alpha) {
         (Ok(v1), Ok(v1alpha)) => (v1, v1alpha),
         (Err(err), _) | (_, Err(err)) => {

@@ -3,7 +3,10 @@
 use std::{future::Future, sync::Arc};
 
 use interview_coach_common::{
-    config::ConfigError, db, server::GrpcServer, service_auth::ServiceCredential,
+    config::ConfigError,
+    db,
+    server::{GrpcServer, Reflection},
+    service_auth::ServiceCredential,
 };
 use interview_coach_proto::evaluation::v1::evaluation_service_server::{
     EvaluationServiceServer, SERVICE_NAME,
@@ -112,9 +115,15 @@ impl Application {
         );
 
         let addr = settings.server.listen_addr;
-        let server = GrpcServer::bind(&settings.server, &[SERVICE_NAME])
-            .await
-            .map_err(|source| ApplicationError::Bind { addr, source })?;
+        let server = GrpcServer::bind(
+            &settings.server,
+            Reflection::of(
+                &[SERVICE_NAME],
+                interview_coach_proto::EVALUATION_DESCRIPTOR_SET,
+            ),
+        )
+        .await
+        .map_err(|source| ApplicationError::Bind { addr, source })?;
         tracing::info!(%addr, port = server.port(), "evaluation-service listening");
         Ok(Self {
             server,

@@ -4,6 +4,7 @@
 use interview_coach_common::{
     domain::{Difficulty, InterviewType},
     status::FieldViolations,
+    text::is_blank,
 };
 use interview_coach_proto::{common::v1 as common_pb, evaluation::v1 as pb};
 use uuid::Uuid;
@@ -39,8 +40,8 @@ pub const DEFAULT_PAGE_SIZE: usize = 100;
 /// Largest page.
 pub const MAX_PAGE_SIZE: usize = 1000;
 
-/// A text of 1 to `MAX` characters that is not only white space and has no NUL (which
-/// Postgres text cannot hold).
+/// A text of 1 to `MAX` characters that is not blank (white space and invisible characters
+/// only) and has no NUL (which Postgres text cannot hold).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BoundedText<const MAX: usize>(String);
 
@@ -52,7 +53,7 @@ pub type AnswerText = BoundedText<MAX_ANSWER_CHARS>;
 impl<const MAX: usize> BoundedText<MAX> {
     /// Validates `text` (kept as written).
     pub fn parse(text: &str) -> Result<Self, String> {
-        if text.trim().is_empty() {
+        if is_blank(text) {
             return Err("must not be empty".to_owned());
         }
         if text.chars().count() > MAX {
@@ -289,10 +290,7 @@ impl TryFrom<pb::EvaluateAnswerRequest> for EvaluateAnswer {
             v.add("hints", format!("at most {MAX_HINTS} hints"));
         } else {
             for (i, hint) in request.hints.iter().enumerate() {
-                if hint.trim().is_empty()
-                    || hint.chars().count() > MAX_HINT_CHARS
-                    || hint.contains('\0')
-                {
+                if is_blank(hint) || hint.chars().count() > MAX_HINT_CHARS || hint.contains('\0') {
                     v.add(
                         format!("hints[{i}]"),
                         format!("must be 1 to {MAX_HINT_CHARS} characters, without NUL"),

@@ -3,7 +3,11 @@
 use std::{future::Future, sync::Arc, time::Duration};
 
 use chrono::Utc;
-use interview_coach_common::{config::ConfigError, db, server::GrpcServer};
+use interview_coach_common::{
+    config::ConfigError,
+    db,
+    server::{GrpcServer, Reflection},
+};
 use interview_coach_proto::identity::v1::identity_service_server::{
     IdentityServiceServer, SERVICE_NAME,
 };
@@ -135,9 +139,15 @@ impl Application {
         .max_decoding_message_size(settings.server.max_message_bytes);
 
         let addr = settings.server.listen_addr;
-        let server = GrpcServer::bind(&settings.server, &[SERVICE_NAME])
-            .await
-            .map_err(|source| ApplicationError::Bind { addr, source })?;
+        let server = GrpcServer::bind(
+            &settings.server,
+            Reflection::of(
+                &[SERVICE_NAME],
+                interview_coach_proto::IDENTITY_DESCRIPTOR_SET,
+            ),
+        )
+        .await
+        .map_err(|source| ApplicationError::Bind { addr, source })?;
         tracing::info!(%addr, port = server.port(), "identity-service listening");
         Ok(Self {
             server,

@@ -3,7 +3,10 @@
 use std::{future::Future, sync::Arc, time::Duration};
 
 use interview_coach_common::{
-    auth::TokenVerifier, db, server::GrpcServer, service_auth::ServiceCredential,
+    auth::TokenVerifier,
+    db,
+    server::{GrpcServer, Reflection},
+    service_auth::ServiceCredential,
 };
 use interview_coach_proto::{
     identity::v1::identity_service_client::IdentityServiceClient,
@@ -62,7 +65,14 @@ impl Application {
         if settings.database.migrate {
             db::migrate(&pool).await?;
         }
-        let server = GrpcServer::bind(&settings.server, &[SERVICE_NAME]).await?;
+        let server = GrpcServer::bind(
+            &settings.server,
+            Reflection::of(
+                &[SERVICE_NAME],
+                interview_coach_proto::SESSION_DESCRIPTOR_SET,
+            ),
+        )
+        .await?;
 
         let verifier = TokenVerifier::new(&settings.jwt_issuer, &settings.jwt_audience);
         let identity = IdentityServiceClient::new(channel(&settings.identity_url, "IDENTITY_URL")?);

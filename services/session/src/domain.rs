@@ -100,14 +100,15 @@ impl QuestionCount {
     }
 }
 
-/// An answer: 1 to 10,000 characters, not only whitespace, no NUL.
+/// An answer: 1 to 10,000 characters, not blank (white space and invisible characters
+/// only), no NUL.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AnswerText(String);
 
 impl AnswerText {
     /// Validates the text; it is stored as submitted.
     pub fn new(text: String) -> Result<Self, &'static str> {
-        if text.trim().is_empty() {
+        if interview_coach_common::text::is_blank(&text) {
             return Err("must not be empty");
         }
         if text.chars().count() > MAX_ANSWER_CHARS {
@@ -163,11 +164,12 @@ impl NewSession {
             "duration_minutes",
             DurationMinutes::new(request.duration_minutes),
         );
+        // 0 is proto3's zero value: clients that always send the field mean "the default".
         let explicit_count = match request.question_count {
+            None | Some(0) => Some(None),
             Some(count) => v
                 .check("question_count", QuestionCount::new(count))
                 .map(Some),
-            None => Some(None),
         };
         v.into_result()?;
         match (interview_type, difficulty, duration, explicit_count) {
@@ -332,6 +334,20 @@ mod tests {
     }
 
     #[test]
+    fn a_zero_question_count_is_the_default() {
+        for count in [None, Some(0)] {
+            let new = NewSession::parse(&pb::CreateSessionRequest {
+                interview_type: 1,
+                duration_minutes: 45,
+                difficulty: 1,
+                question_count: count,
+            })
+            .unwrap();
+            assert_eq!(new.question_count.get(), 4, "{count:?}");
+        }
+    }
+
+    #[test]
     fn create_reports_every_bad_field() {
         let err = NewSession::parse(&pb::CreateSessionRequest {
             interview_type: 0,
@@ -375,7 +391,7 @@ mod tests {
                 let valid = (1..=3).contains(&interview_type)
                     && (1..=3).contains(&difficulty)
                     && (30..=60).contains(&duration)
-                    && count.is_none_or(|c| (1..=10).contains(&c));
+                    && count.is_none_or(|c| (0..=10).contains(&c));
                 match NewSession::parse(&request) {
                     Ok(new) => {
                         prop_assert!(valid);
@@ -394,7 +410,7 @@ mod tests {
                 question_id in prop_oneof![any::<String>(), any::<u128>().prop_map(|i| Uuid::from_u128(i).to_string())],
                 text in prop_oneof![any::<String>(), "\\PC{0,50}", "[ \t\n]{0,5}"],
             ) {
-                let text_ok = !text.trim().is_empty()
+                let text_ok = !interview_coach_common::text::is_blank(&text)
                     && text.chars().count() <= MAX_ANSWER_CHARS
                     && !text.contains('\0');
                 let ids_ok = Uuid::parse_str(session_id.trim()).is_ok()

@@ -109,7 +109,7 @@ async fn bad_input_is_invalid_argument_with_field_violations_and_writes_nothing(
                 interview_type: 7,
                 duration_minutes: 61,
                 difficulty: 4,
-                question_count: Some(0),
+                question_count: Some(-1),
             },
             vec![
                 "interview_type",

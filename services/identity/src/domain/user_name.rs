@@ -8,7 +8,7 @@ pub const MAX_CHARS: usize = 255;
 /// Why a name is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum UserNameError {
-    /// Empty after trimming.
+    /// Empty or blank (white space and invisible characters only).
     #[error("must not be empty")]
     Empty,
     /// Longer than [`MAX_CHARS`] after trimming.
@@ -27,7 +27,7 @@ impl UserName {
     /// Trims and checks `raw`.
     pub fn parse(raw: &str) -> Result<Self, UserNameError> {
         let name = raw.trim();
-        if name.is_empty() {
+        if interview_coach_common::text::is_blank(name) {
             return Err(UserNameError::Empty);
         }
         if name.chars().count() > MAX_CHARS {
@@ -66,6 +66,10 @@ mod tests {
     #[test]
     fn bounds_are_1_and_255_characters_after_trimming() {
         assert_eq!(UserName::parse(" \t "), Err(UserNameError::Empty));
+        assert_eq!(
+            UserName::parse("\u{200B}\u{FEFF}\u{3164}"),
+            Err(UserNameError::Empty)
+        );
         assert!(UserName::parse("A").is_ok());
         assert!(UserName::parse(&"ü".repeat(255)).is_ok());
         assert_eq!(

@@ -213,6 +213,15 @@ async fn bad_input_to_every_service_is_refused_cleanly_and_writes_nothing(pool: 
             &["name"],
         ),
         (
+            "invisible name (zero-width space, joiner, BOM, Hangul filler)",
+            register(
+                "new@example.com",
+                &password,
+                "\u{200B}\u{200D}\u{FEFF}\u{3164}",
+            ),
+            &["name"],
+        ),
+        (
             "256-character name",
             register("new@example.com", &password, &"n".repeat(256)),
             &["name"],
@@ -480,11 +489,6 @@ async fn bad_input_to_every_service_is_refused_cleanly_and_writes_nothing(pool: 
             &["duration_minutes"],
         ),
         (
-            "question count 0",
-            create(1, 30, 1, Some(0)),
-            &["question_count"],
-        ),
-        (
             "question count 11",
             create(1, 30, 1, Some(11)),
             &["question_count"],
@@ -729,6 +733,15 @@ async fn bad_input_to_every_service_is_refused_cleanly_and_writes_nothing(pool: 
             &["answer_text"],
         ),
         (
+            "invisible answer (zero-width spaces, joiners, BOM, word joiner)",
+            submit(
+                sid,
+                qid,
+                "\u{200B}\u{200C}\u{200D}\u{FEFF}\u{2060} \u{200B}",
+            ),
+            &["answer_text"],
+        ),
+        (
             "answer with NUL",
             submit(sid, qid, "my answer\0with a NUL"),
             &["answer_text"],
@@ -896,6 +909,16 @@ async fn bad_input_to_every_service_is_refused_cleanly_and_writes_nothing(pool: 
             "empty answer",
             with(&|r| r.answer_text = "".into()),
             &["answer_text"],
+        ),
+        (
+            "invisible answer",
+            with(&|r| r.answer_text = "\u{200B}\u{FEFF}\u{2060}".into()),
+            &["answer_text"],
+        ),
+        (
+            "invisible hint",
+            with(&|r| r.hints = vec!["\u{200B}\u{200D}".into()]),
+            &["hints[0]"],
         ),
         (
             "answer with NUL",
