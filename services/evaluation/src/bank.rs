@@ -4,7 +4,7 @@
 //! hints, examples and the rubric (key points, reference answer, red flags, and for
 //! behavioral questions the topic).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use interview_coach_common::domain::{Difficulty, InterviewType};
 use serde::Deserialize;
@@ -156,12 +156,32 @@ struct RawTopic {
     terms: Vec<String>,
 }
 
-/// The validated bank with lookups by id and by question text.
+/// The validated bank with lookups by id, by question text and by subject.
 #[derive(Debug)]
 pub struct Bank {
     questions: Vec<BankQuestion>,
     by_id: HashMap<String, usize>,
     by_text: HashMap<String, usize>,
+    /// Per question, the stems of its subject (text, hints, key point names).
+    subjects: Vec<HashSet<String>>,
+}
+
+/// Similarity at which a bank question is about the same subject as another question.
+pub const SAME_SUBJECT: f64 = 0.3;
+/// Most bank questions a question without a rubric borrows red flags from.
+pub const MAX_SIMILAR: usize = 2;
+
+/// The stems that name a question's subject: its content words but the ones questions ask
+/// with and generic ones.
+fn subject_stems(texts: impl IntoIterator<Item = impl AsRef<str>>) -> HashSet<String> {
+    let cues = crate::scoring::cues::cues();
+    texts
+        .into_iter()
+        .flat_map(|t| crate::scoring::text::tokenize(t.as_ref()))
+        .filter(|t| t.is_content() && !t.is_number())
+        .filter(|t| !cues.asking_words.contains(&t.word) && !cues.generic.contains(&t.stem))
+        .map(|t| t.stem)
+        .collect()
 }
 
 fn text_key(text: &str) -> String {
@@ -226,11 +246,55 @@ impl Bank {
                 }
             }
         }
+        let subjects = questions
+            .iter()
+            .map(|q| {
+                subject_stems(
+                    std::iter::once(q.text.as_str())
+                        .chain(q.hints.iter().map(String::as_str))
+                        .chain(q.key_points.iter().map(|k| k.point())),
+                )
+            })
+            .collect();
         Ok(Self {
             questions,
             by_id,
             by_text,
+            subjects,
         })
+    }
+
+    /// The bank questions of `kind` about the same subject as `question` and its `hints`
+    /// (cosine similarity of their subject stems at least [`SAME_SUBJECT`]), most similar
+    /// first, at most [`MAX_SIMILAR`].
+    pub fn similar(
+        &self,
+        kind: InterviewType,
+        question: &str,
+        hints: &[String],
+    ) -> Vec<(&BankQuestion, f64)> {
+        let subject =
+            subject_stems(std::iter::once(question).chain(hints.iter().map(String::as_str)));
+        if subject.is_empty() {
+            return Vec::new();
+        }
+        let mut scored: Vec<(&BankQuestion, f64)> = self
+            .questions
+            .iter()
+            .zip(&self.subjects)
+            .filter(|(q, _)| q.interview_type == kind)
+            .map(|(q, stems)| {
+                let shared = subject.intersection(stems).count() as f64;
+                (
+                    q,
+                    shared / ((subject.len() * stems.len().max(1)) as f64).sqrt(),
+                )
+            })
+            .filter(|(_, similarity)| *similarity >= SAME_SUBJECT)
+            .collect();
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1));
+        scored.truncate(MAX_SIMILAR);
+        scored
     }
 
     /// Every question.

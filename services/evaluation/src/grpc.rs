@@ -85,6 +85,7 @@ impl EvaluationApi {
             command.question_key.as_deref(),
             command.question_text.as_str(),
             &command.hints,
+            command.interview_type,
             &self.bank,
         );
         let outcome = self

@@ -13,6 +13,8 @@ use std::{
     sync::{Arc, LazyLock, RwLock},
 };
 
+use interview_coach_common::{domain::InterviewType, text::is_blank};
+
 use crate::{
     bank::Bank,
     scoring::{cues::cues, text},
@@ -161,7 +163,7 @@ impl KeyPoint {
 
     fn compile(mut source: KeyPointSource) -> Result<Self, RubricError> {
         let point = source.point.trim();
-        if point.is_empty() || point.chars().count() > MAX_POINT_CHARS {
+        if is_blank(point) || point.chars().count() > MAX_POINT_CHARS {
             return Err(RubricError::Point);
         }
         check_sentence(&source.idea)?;
@@ -275,7 +277,7 @@ impl RedFlag {
         RED_FLAGS.get_or_compile(&source.clone(), || {
             let claim = source.claim.trim().to_owned();
             let correction = source.correction.trim().to_owned();
-            if claim.is_empty() || correction.is_empty() {
+            if is_blank(&claim) || is_blank(&correction) {
                 return Err(RubricError::RedFlag);
             }
             check_sentence(&claim)?;
@@ -331,7 +333,7 @@ impl Topic {
     /// Validates and compiles a topic.
     pub fn new(about: &str, terms: &[String]) -> Result<Self, RubricError> {
         let about = about.trim();
-        if about.is_empty() {
+        if is_blank(about) {
             return Err(RubricError::Topic);
         }
         check_sentence(about)?;
@@ -467,12 +469,15 @@ impl Rubric {
     /// The rubric for a question: the one sent with it if whole (key points with a
     /// reference answer or red flags); else the bank question `question_key` names; else
     /// the key points sent; else the bank question whose text is exactly `question`; else
-    /// one derived from the question and hints.
+    /// one derived from the question and hints, with the red flags of the bank questions of
+    /// `kind` about the same subject (a red flag names a wrong claim about a subject, so it
+    /// holds wherever that subject is asked about).
     pub fn resolve(
         sent: SentRubric,
         question_key: Option<&str>,
         question: &str,
         hints: &[String],
+        kind: InterviewType,
         bank: &Bank,
     ) -> Self {
         if sent.is_whole() {
@@ -492,7 +497,14 @@ impl Rubric {
         }
         match bank.by_text(question) {
             Some(q) => q.rubric(),
-            None => Self::derived(question, hints),
+            None => Self {
+                red_flags: bank
+                    .similar(kind, question, hints)
+                    .into_iter()
+                    .flat_map(|(q, _)| q.red_flags.iter().cloned())
+                    .collect(),
+                ..Self::derived(question, hints)
+            },
         }
     }
 
@@ -635,6 +647,8 @@ mod tests {
         );
     }
 
+    const KIND: InterviewType = InterviewType::Technical;
+
     #[test]
     fn a_whole_sent_rubric_wins_then_the_key_s_bank_question_then_key_points() {
         let bank = Bank::builtin().unwrap();
@@ -644,12 +658,12 @@ mod tests {
             points: vec![point.clone()],
             ..SentRubric::default()
         };
-        let by_key = Rubric::resolve(points_only.clone(), Some(&banked.id), "", &[], &bank);
+        let by_key = Rubric::resolve(points_only.clone(), Some(&banked.id), "", &[], KIND, &bank);
         assert_eq!(by_key.origin, RubricOrigin::Bank(banked.id.clone()));
         assert_eq!(by_key.confidence(), Confidence::High);
-        let by_text = Rubric::resolve(SentRubric::default(), None, &banked.text, &[], &bank);
+        let by_text = Rubric::resolve(SentRubric::default(), None, &banked.text, &[], KIND, &bank);
         assert_eq!(by_text.origin, RubricOrigin::Bank(banked.id.clone()));
-        let request = Rubric::resolve(points_only, None, &banked.text, &[], &bank);
+        let request = Rubric::resolve(points_only, None, &banked.text, &[], KIND, &bank);
         assert_eq!(request.origin, RubricOrigin::Request);
         assert_eq!(request.confidence(), Confidence::Medium);
         let whole = SentRubric {
@@ -657,11 +671,28 @@ mod tests {
             reference_answer: Some("Say x.".into()),
             ..SentRubric::default()
         };
-        let stored = Rubric::resolve(whole, Some(&banked.id), &banked.text, &[], &bank);
+        let stored = Rubric::resolve(whole, Some(&banked.id), &banked.text, &[], KIND, &bank);
         assert_eq!(stored.origin, RubricOrigin::Question);
         assert_eq!(stored.reference_answer.as_deref(), Some("Say x."));
-        let derived = Rubric::resolve(SentRubric::default(), None, "Why?", &[], &bank);
+        let derived = Rubric::resolve(SentRubric::default(), None, "Why?", &[], KIND, &bank);
         assert_eq!(derived.confidence(), Confidence::Low);
+        assert!(derived.red_flags.is_empty());
+        // A question on a bank question's subject borrows its red flags.
+        let thumbnails = "Design a service that stores user-uploaded images and serves them as \
+            thumbnails in several sizes to web and mobile clients.";
+        let borrowed = Rubric::resolve(
+            SentRubric::default(),
+            None,
+            thumbnails,
+            &[],
+            InterviewType::SystemDesign,
+            &bank,
+        );
+        assert_eq!(borrowed.origin, RubricOrigin::Derived);
+        assert_eq!(
+            borrowed.red_flags,
+            bank.by_key("system-design-easy-11").unwrap().red_flags
+        );
     }
 
     #[test]

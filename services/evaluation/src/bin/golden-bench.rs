@@ -8,8 +8,11 @@
 //! never looked into, only measured.
 //!
 //! ```text
-//! golden-bench [--json] [--verbose] [--golden-dir DIR]
+//! golden-bench [--json] [--verbose] [--golden-dir DIR] [--explain ID]
 //! ```
+//!
+//! `--explain ID` prints the whole evaluation (feedback, strengths, improvements) of one
+//! tuning or original answer; held-out answers are refused.
 //!
 //! Exits non-zero when a target is missed (see [`TARGETS`]).
 
@@ -22,7 +25,7 @@ use std::{
 
 use evaluation_service::{
     bank::Bank,
-    rubric::{KeyPoint, Rubric, RubricOrigin},
+    rubric::{KeyPoint, Rubric, RubricOrigin, SentRubric},
     scoring::{self, Question},
 };
 use interview_coach_common::domain::{Difficulty, InterviewType};
@@ -81,6 +84,7 @@ struct RawKeyPoint {
 }
 
 struct Scored {
+    assessment: scoring::Assessment,
     id: String,
     kind: InterviewType,
     label: usize,
@@ -170,7 +174,14 @@ fn score(entry: &Entry, bank: &Bank) -> Result<(Scored, Rubric), String> {
             .by_key(key)
             .ok_or_else(|| format!("{}: no bank question {key}", entry.id))?
             .rubric(),
-        None if entry.key_points.is_empty() => Rubric::derived(&entry.question, &entry.hints),
+        None if entry.key_points.is_empty() => Rubric::resolve(
+            SentRubric::default(),
+            None,
+            &entry.question,
+            &entry.hints,
+            kind,
+            bank,
+        ),
         None => Rubric::from_points(
             entry
                 .key_points
@@ -219,6 +230,7 @@ fn score(entry: &Entry, bank: &Bank) -> Result<(Scored, Rubric), String> {
     };
     Ok((
         Scored {
+            assessment: assessment.clone(),
             id: entry.id.clone(),
             kind,
             label,
@@ -455,6 +467,11 @@ fn main() -> ExitCode {
             || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("golden"),
             PathBuf::from,
         );
+    let explain = args
+        .iter()
+        .position(|a| a == "--explain")
+        .and_then(|i| args.get(i + 1))
+        .cloned();
     let bank = match Bank::builtin() {
         Ok(bank) => bank,
         Err(err) => {
@@ -493,6 +510,33 @@ fn main() -> ExitCode {
         }
         reports.push(report(set, &scored));
         scored_sets.push((set, scored));
+    }
+    if let Some(id) = explain {
+        for (set, scored) in &scored_sets {
+            if let Some(s) = scored.iter().find(|s| s.id == id) {
+                if *set == "held-out" {
+                    eprintln!("golden-bench: {id} is held out: it is measured, never read");
+                    return ExitCode::FAILURE;
+                }
+                let a = &s.assessment;
+                println!(
+                    "{id} ({set}, {}, {}): {:.2}",
+                    LABELS[s.label], s.category, s.score
+                );
+                println!("feedback: {}", a.feedback);
+                println!("strengths:");
+                a.strengths.iter().for_each(|x| println!("  - {x}"));
+                println!("improvements:");
+                a.improvements.iter().for_each(|x| println!("  - {x}"));
+                println!(
+                    "red flags: {:?}; confidence {:?}",
+                    a.red_flags, a.confidence
+                );
+                return ExitCode::SUCCESS;
+            }
+        }
+        eprintln!("golden-bench: no entry {id}");
+        return ExitCode::FAILURE;
     }
     let no_rubric: Vec<&Scored> = scored_sets
         .iter()

@@ -38,6 +38,9 @@ pub struct PointCoverage {
     pub evidence: Option<(usize, usize)>,
     /// The sentence of the evidence.
     pub sentence: Option<usize>,
+    /// How many of its terms appear where they earn full credit: one can be a passing
+    /// mention, two are a statement of the idea worth praising.
+    pub terms_stated: usize,
 }
 
 impl PointCoverage {
@@ -146,12 +149,17 @@ impl Context<'_> {
     }
 }
 
-/// The best evidence of `point` and what it earns: the match that earns most, the first
-/// of those.
-fn best_match(point: &KeyPoint, text: &Text, context: &Context<'_>) -> Option<(Match, f64)> {
+/// The best evidence of `point` and what it earns (the match that earns most, the first
+/// of those), and how many of its terms earn full credit.
+fn best_match(
+    point: &KeyPoint,
+    text: &Text,
+    context: &Context<'_>,
+) -> (Option<(Match, f64)>, usize) {
     let mut best: Option<(Match, f64)> = None;
+    let mut stated = 0;
     for pattern in point.patterns() {
-        pattern.find_where(text, |m| {
+        let full = pattern.find_where(text, |m| {
             let credit = context.credit(text, m);
             let better = best.is_none_or(|(b, c)| credit > c || (credit == c && m.first < b.first));
             if better {
@@ -160,8 +168,9 @@ fn best_match(point: &KeyPoint, text: &Text, context: &Context<'_>) -> Option<(M
             // A full-credit match is as good as this pattern gets.
             credit >= 1.0
         });
+        stated += usize::from(full.is_some());
     }
-    best
+    (best, stated)
 }
 
 /// Measures how much of `rubric` the answer covers.
@@ -177,7 +186,7 @@ pub fn measure(rubric: &Rubric, text: &Text, context: &Context<'_>) -> Coverage 
         .points
         .iter()
         .map(|key_point| {
-            let found = best_match(key_point, text, context);
+            let (found, terms_stated) = best_match(key_point, text, context);
             let own = key_point.own_stems();
             let own_found = own
                 .iter()
@@ -195,6 +204,7 @@ pub fn measure(rubric: &Rubric, text: &Text, context: &Context<'_>) -> Coverage 
                 credit,
                 evidence: found.map(|(m, _)| text.bytes(&m)),
                 sentence: found.map(|(m, _)| m.sentence),
+                terms_stated,
             }
         })
         .collect();

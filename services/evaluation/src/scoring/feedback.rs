@@ -226,11 +226,13 @@ pub(super) fn summary(p: &Parts<'_>) -> String {
     out.trim_end().to_owned()
 }
 
-/// What was good, quoting the span that shows it.
+/// What was good, quoting the span that shows it. A key point is praised when two of its
+/// terms show it (one may be a passing mention, which still earns its credit).
 pub(super) fn strengths(p: &Parts<'_>) -> Vec<String> {
     let mut out: Vec<String> = p
         .coverage
         .covered()
+        .filter(|c| c.terms_stated >= 2)
         .map(|c| format!("States {}{}", c.point(), quoted(p.answer, c.evidence)))
         .take(4)
         .collect();
@@ -253,10 +255,13 @@ pub(super) fn strengths(p: &Parts<'_>) -> Vec<String> {
             ));
         }
     }
-    if p.specificity.ratio() >= 0.6 && p.raised.is_empty() {
+    if p.specificity.ratio() >= 0.6
+        && p.raised.is_empty()
+        && let Some(evidence) = p.specificity.evidence
+    {
         out.push(format!(
             "Specific and concrete{}",
-            quoted(p.answer, p.specificity.evidence)
+            quoted(p.answer, Some(evidence))
         ));
     }
     if p.clarity.ratio() >= 0.8 && p.breakdown.filler_share < FILLER_NOTED {
