@@ -24,8 +24,8 @@ use crate::{
 pub const MAX_POINT_CHARS: usize = 300;
 /// Most terms per key point, red flag or topic.
 pub const MAX_TERMS: usize = 30;
-/// Longest term accepted.
-pub const MAX_TERM_CHARS: usize = 100;
+/// Longest term accepted (alternatives make long ones: `took|went|escalated ... straight|directly`).
+pub const MAX_TERM_CHARS: usize = 200;
 /// Longest idea, follow-up, claim or correction.
 pub const MAX_SENTENCE_CHARS: usize = 600;
 /// Longest reference answer.

@@ -81,7 +81,7 @@ fn main() -> ExitCode {
                 continue;
             };
             let rubric = q.rubric();
-            let raised: Vec<String> = red_flags::find(&rubric, &text::Text::new(&p.text))
+            let raised: Vec<String> = red_flags::find(&rubric, &p.text, &text::Text::new(&p.text))
                 .into_iter()
                 .map(|r| r.flag.claim().to_owned())
                 .collect();

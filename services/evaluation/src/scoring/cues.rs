@@ -62,8 +62,10 @@ pub struct GateCues {
 pub struct NegationCues {
     /// Words before a match that a negation may be.
     pub window: usize,
-    /// Negations and disputes before the claim.
+    /// Negations before the claim, in its clause.
     pub before: Vec<TermPattern>,
+    /// Disputes before the claim, in its sentence.
+    pub contrast: Vec<TermPattern>,
     /// Disputes right after it.
     pub after: Vec<TermPattern>,
 }
@@ -195,6 +197,7 @@ struct RawNegation {
     _about: String,
     window: usize,
     before: Vec<String>,
+    contrast: Vec<String>,
     after: Vec<String>,
 }
 
@@ -320,6 +323,7 @@ fn load() -> Result<Cues, CuesError> {
     let negation = NegationCues {
         window: negation.window,
         before: compile("negation.json", "before", &negation.before)?,
+        contrast: compile("negation.json", "contrast", &negation.contrast)?,
         after: compile("negation.json", "after", &negation.after)?,
     };
 
@@ -403,6 +407,7 @@ impl Cues {
             negation: NegationCues {
                 window: 0,
                 before: Vec::new(),
+                contrast: Vec::new(),
                 after: Vec::new(),
             },
             filler: Vec::new(),

@@ -368,7 +368,7 @@ pub fn assess(question: &Question<'_>, answer: &str) -> Assessment {
     let kind = question.interview_type;
 
     let mut evidence = coverage.sentences();
-    let raised = red_flags::find(rubric, &text);
+    let raised = red_flags::find(rubric, answer, &text);
     evidence.extend(raised.iter().map(|r| r.sentence));
     let sentences = sentences::measure(answer, &text, &shapes, &substance, &evidence);
     let filler_share = sentences::filler_share(&sentences);
@@ -539,7 +539,7 @@ pub fn check_bank(bank: &crate::bank::Bank) -> Vec<String> {
                 point.credit
             ));
         }
-        for raised in red_flags::find(&rubric, &analysed) {
+        for raised in red_flags::find(&rubric, reference, &analysed) {
             problems.push(format!(
                 "{}: the reference answer raises {:?} at {:?}",
                 q.id,
@@ -559,7 +559,7 @@ pub fn check_bank(bank: &crate::bank::Bank) -> Vec<String> {
 /// The claims of the red flags `answer` raises against `rubric` (majors first), without
 /// scoring it: what an LLM's score is checked against.
 pub fn red_flags_in(rubric: &Rubric, answer: &str) -> Vec<red_flags::Raised> {
-    red_flags::find(rubric, &text::Text::new(answer))
+    red_flags::find(rubric, answer, &text::Text::new(answer))
 }
 
 #[cfg(test)]

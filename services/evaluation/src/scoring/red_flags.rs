@@ -27,33 +27,44 @@ pub struct Raised {
 }
 
 /// True when the answer disputes the claim at `m` rather than states it. `own` are the
-/// claim's own stems: a negation that is part of the claim ("no keys move") is not one.
-fn disputed(text: &Text, m: &Match, own: &HashSet<&str>) -> bool {
+/// claim's own stems: a negation that is part of the claim ("no keys move") is not one. A
+/// negation reaches to the end of its clause ("I didn't ask him, I went straight to the
+/// director" states the second part); a contrast ("unlike a queue, …") to the end of its
+/// sentence.
+fn disputed(source: &str, text: &Text, m: &Match, own: &HashSet<&str>) -> bool {
     let negation = &cues().negation;
+    let tokens = text.tokens();
+    let same_clause = |n: &Match| {
+        n.last >= m.first || !source[tokens[n.last].end..tokens[m.first].start].contains([',', ':'])
+    };
     let before = |n: &Match| {
         n.sentence == m.sentence
             && n.first + negation.window >= m.first
             && n.last <= m.last
             && n.first != m.first
-            && !text.tokens()[n.first..=n.last]
+            && !tokens[n.first..=n.last]
                 .iter()
                 .all(|t| own.contains(t.stem.as_str()))
     };
+    let contrast = |n: &Match| n.sentence == m.sentence && n.last < m.first;
     let after = |n: &Match| {
         n.sentence == m.sentence && n.first > m.last && n.first <= m.last + AFTER_WINDOW
     };
-    negation
-        .before
+    negation.before.iter().any(|p| {
+        p.find_where(text, |n| before(n) && same_clause(n))
+            .is_some()
+    }) || negation
+        .contrast
         .iter()
-        .any(|p| p.find_where(text, before).is_some())
+        .any(|p| p.find_where(text, contrast).is_some())
         || negation
             .after
             .iter()
             .any(|p| p.find_where(text, after).is_some())
 }
 
-/// The red flags of `rubric` that the answer raises, majors first.
-pub fn find(rubric: &Rubric, text: &Text) -> Vec<Raised> {
+/// The red flags of `rubric` that `source` (analysed as `text`) raises, majors first.
+pub fn find(rubric: &Rubric, source: &str, text: &Text) -> Vec<Raised> {
     let mut raised: Vec<Raised> = rubric
         .red_flags
         .iter()
@@ -61,7 +72,7 @@ pub fn find(rubric: &Rubric, text: &Text) -> Vec<Raised> {
             flag.patterns().iter().find_map(|pattern| {
                 let own: HashSet<&str> = pattern.stems().collect();
                 pattern
-                    .find_where(text, |m| !disputed(text, m, &own))
+                    .find_where(text, |m| !disputed(source, text, m, &own))
                     .map(|m| Raised {
                         flag: flag.clone(),
                         evidence: text.bytes(&m),
@@ -116,7 +127,7 @@ mod tests {
     }
 
     fn claims(answer: &str) -> Vec<String> {
-        find(&rubric(), &Text::new(answer))
+        find(&rubric(), answer, &Text::new(answer))
             .into_iter()
             .map(|r| r.flag.claim().to_owned())
             .collect()
@@ -146,6 +157,16 @@ mod tests {
         ] {
             assert!(claims(answer).is_empty(), "{answer}: {:?}", claims(answer));
         }
+    }
+
+    #[test]
+    fn a_negation_reaches_the_end_of_its_clause_a_contrast_its_sentence() {
+        assert_eq!(
+            claims("I didn't argue, I just said a stack is FIFO."),
+            ["Stacks are FIFO"]
+        );
+        assert!(claims("Contrary to what you hear, a stack is FIFO.").is_empty());
+        assert!(claims("This is not true: a stack is FIFO.").len() == 1);
     }
 
     #[test]

@@ -100,6 +100,17 @@ fn stem_uncached(word: &str) -> String {
         // "a stack is LIFO" and "stacks are LIFO" state the same thing.
         return if word.ends_with("n't") { "not" } else { "be" }.to_owned();
     }
+    // A pronoun's contraction keeps its mark: without it "I'd" reads as "id" and "we'll" as
+    // "well".
+    if let Some((pronoun, rest)) = word.split_once('\'')
+        && matches!(
+            pronoun,
+            "i" | "we" | "you" | "they" | "he" | "she" | "it" | "that" | "there"
+        )
+        && !rest.is_empty()
+    {
+        return format!("{pronoun}_{rest}");
+    }
     let trimmed = word.trim_end_matches("'s").replace('\'', "");
     let stemmed = STEMMER.stem(&trimmed).into_owned();
     // Snowball leaves plurals of vowel-less acronyms alone ("CDNs", "JWTs", "TTLs"): their
@@ -251,8 +262,17 @@ impl Tokens {
     }
 }
 
+/// FNV-1a of a stem: the index key. Terms compile their stems' hashes once, so finding a
+/// term's candidates compares integers, not strings (string comparisons in the index's
+/// binary search were a third of scoring's CPU). Equal hashes are then checked by stem.
+fn stem_hash(stem: &str) -> u64 {
+    stem.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
 /// An analysed text: its tokens, sentences, and an index of the tokens that terms are
-/// matched against (articles skipped), sorted by stem.
+/// matched against (articles skipped), sorted by stem hash.
 #[derive(Clone, Debug)]
 pub struct Text {
     tokens: Vec<Token>,
@@ -262,8 +282,8 @@ pub struct Text {
     seen: Vec<usize>,
     /// Ranges of `seen` per sentence.
     seen_sentences: Vec<Range<usize>>,
-    /// Positions in `seen`, sorted by stem, then position.
-    by_stem: Vec<usize>,
+    /// (stem hash, position in `seen`), sorted.
+    by_stem: Vec<(u64, usize)>,
 }
 
 /// Where a term was found: token indices (inclusive) and the sentence.
@@ -301,8 +321,12 @@ impl Text {
                 range.end = p + 1;
             }
         }
-        let mut by_stem: Vec<usize> = (0..seen.len()).collect();
-        by_stem.sort_by(|&a, &b| tokens[seen[a]].stem.cmp(&tokens[seen[b]].stem));
+        let mut by_stem: Vec<(u64, usize)> = seen
+            .iter()
+            .enumerate()
+            .map(|(p, &i)| (stem_hash(&tokens[i].stem), p))
+            .collect();
+        by_stem.sort_unstable();
         Self {
             tokens,
             sentences,
@@ -331,11 +355,13 @@ impl Text {
         &self.tokens[self.seen[p]].stem
     }
 
-    /// Positions in `seen` whose stem is `stem`, in order.
-    fn with_stem(&self, stem: &str) -> &[usize] {
-        let lo = self.by_stem.partition_point(|&p| self.seen_stem(p) < stem);
-        let hi = self.by_stem.partition_point(|&p| self.seen_stem(p) <= stem);
-        &self.by_stem[lo..hi]
+    /// Positions in `seen` whose stem hashes to `hash`, in order (callers check the stem).
+    fn with_stem(&self, hash: u64) -> impl Iterator<Item = usize> + '_ {
+        let lo = self.by_stem.partition_point(|&(h, _)| h < hash);
+        self.by_stem[lo..]
+            .iter()
+            .take_while(move |&&(h, _)| h == hash)
+            .map(|&(_, p)| p)
     }
 
     fn sentence_at(&self, p: usize) -> usize {
@@ -351,18 +377,69 @@ struct Segment {
     /// Per position, its alternatives, each a run of stems.
     positions: Vec<Vec<Vec<String>>>,
     joined: Option<String>,
+    /// Hashes of the stems a match can start with (each first alternative's first stem, and
+    /// the joined form).
+    start_hashes: Vec<u64>,
 }
 
-/// The stems of `text` without its articles (unless it is only articles: "a").
+/// Contraction endings a term may write apart ("didn t", "manager s"): answers keep them on
+/// the word ("didn't" is one token, `didnt`).
+const CONTRACTIONS: [&str; 7] = ["t", "s", "m", "re", "ve", "ll", "d"];
+
+/// The stems of `text` without its articles (unless it is only articles: "a"), with
+/// contractions written apart joined as answers have them.
 fn term_tokens(text: &str) -> Vec<Token> {
-    let all = tokenize(text);
+    let mut all: Vec<Token> = Vec::new();
+    for token in tokenize(text) {
+        match all.last_mut() {
+            Some(last)
+                if CONTRACTIONS.contains(&token.word.as_str())
+                    && last.end + 1 == token.start
+                    && last.word.chars().all(char::is_alphabetic) =>
+            {
+                // Stemmed as the answer's "didn't", "I'm", "manager's" is.
+                last.word = format!("{}'{}", last.word, token.word);
+                last.stem = stem(&last.word);
+                last.end = token.end;
+            }
+            _ => all.push(token),
+        }
+    }
     let words: Vec<Token> = all.iter().filter(|t| !t.is_article()).cloned().collect();
     if words.is_empty() { all } else { words }
+}
+
+/// `text` with the spaces inside its complexities removed ("O(n log n)" → "O(nlogn)"), so
+/// that splitting it into words keeps each complexity whole.
+fn compact_complexities(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(['o', 'O']) {
+        let word_start = rest[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|p| !is_word_char(p));
+        match complexity_at(rest, at) {
+            Some((end, _)) if word_start => {
+                out.push_str(&rest[..at]);
+                out.extend(rest[at..end].chars().filter(|c| !c.is_whitespace()));
+                rest = &rest[end..];
+            }
+            _ => {
+                let next = at + 1;
+                out.push_str(&rest[..next]);
+                rest = &rest[next..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 impl Segment {
     fn new(text: &str) -> Option<Self> {
         if text.contains('|') {
+            let text = compact_complexities(text);
             let positions = text
                 .split_whitespace()
                 .map(|word| {
@@ -378,10 +455,7 @@ impl Segment {
                 })
                 .filter(|alts| !alts.is_empty())
                 .collect::<Vec<_>>();
-            return (!positions.is_empty()).then_some(Self {
-                positions,
-                joined: None,
-            });
+            return (!positions.is_empty()).then(|| Self::with_start_hashes(positions, None));
         }
         let tokens = term_tokens(text);
         if tokens.is_empty() {
@@ -392,10 +466,26 @@ impl Segment {
                 .iter()
                 .all(|t| t.word.chars().all(char::is_alphabetic)))
         .then(|| stem(&tokens.iter().map(|t| t.word.as_str()).collect::<String>()));
-        Some(Self {
-            positions: vec![vec![tokens.into_iter().map(|t| t.stem).collect()]],
+        Some(Self::with_start_hashes(
+            vec![vec![tokens.into_iter().map(|t| t.stem).collect()]],
             joined,
-        })
+        ))
+    }
+
+    fn with_start_hashes(positions: Vec<Vec<Vec<String>>>, joined: Option<String>) -> Self {
+        let mut start_hashes: Vec<u64> = positions[0]
+            .iter()
+            .filter_map(|alt| alt.first())
+            .chain(joined.as_ref())
+            .map(|s| stem_hash(s))
+            .collect();
+        start_hashes.sort_unstable();
+        start_hashes.dedup();
+        Self {
+            positions,
+            joined,
+            start_hashes,
+        }
     }
 
     /// Every stem of the segment.
@@ -442,13 +532,12 @@ impl Segment {
 
     /// Where this segment can start, in order.
     fn starts(&self, text: &Text) -> Vec<usize> {
-        let mut starts: Vec<usize> = self.positions[0]
+        let mut starts: Vec<usize> = self
+            .start_hashes
             .iter()
-            .filter_map(|alt| alt.first())
-            .chain(self.joined.as_ref())
-            .flat_map(|s| text.with_stem(s).iter().copied())
+            .flat_map(|&h| text.with_stem(h))
             .collect();
-        if self.positions[0].len() + usize::from(self.joined.is_some()) > 1 {
+        if self.start_hashes.len() > 1 {
             starts.sort_unstable();
             starts.dedup();
         }
@@ -837,6 +926,39 @@ mod tests {
         ));
         assert!(!finds("did|rewrote his|her work", "I did my work."));
         assert!(TermPattern::new("a|the").is_some_and(|p| p.stems().count() == 2));
+    }
+
+    #[test]
+    fn complexities_stay_whole_among_alternatives() {
+        assert_eq!(
+            compact_complexities("costs|takes O(log n) or o (n)"),
+            "costs|takes O(logn) or o(n)"
+        );
+        assert!(finds(
+            "costs|takes o(log n)",
+            "Each insert takes O(log n) time."
+        ));
+        assert!(!finds(
+            "costs|takes o(log n)",
+            "Each insert takes O(n) time."
+        ));
+    }
+
+    #[test]
+    fn pronoun_contractions_are_not_other_words() {
+        assert_ne!(stem("i'd"), stem("id"));
+        assert_ne!(stem("we'll"), stem("well"));
+        assert!(finds("i'd", "I'd shard it."));
+        assert!(!finds("id", "I'd shard it."));
+        assert_eq!(stem("it's"), "it_s");
+    }
+
+    #[test]
+    fn contractions_written_apart_match_as_answers_write_them() {
+        assert!(finds("didn t respond", "He didn't respond for a week."));
+        assert!(finds("manager s fault", "It was my manager's fault."));
+        assert!(finds("i m perfectionist", "Honestly I'm a perfectionist."));
+        assert!(!finds("didn t respond", "He did respond."));
     }
 
     #[test]
