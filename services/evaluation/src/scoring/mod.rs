@@ -131,7 +131,8 @@ pub struct Assessment {
     pub breakdown: Option<Breakdown>,
 }
 
-/// Weights of the parts; they add up to 1.
+/// Weights of the parts; they add up to 1. Structure cues weigh little: wrong and generic
+/// answers use the words of structure as readily as good ones (fitted on the tuning set).
 struct Weights {
     coverage: f64,
     structure: f64,
@@ -142,21 +143,21 @@ struct Weights {
 fn weights(kind: InterviewType, origin: &RubricOrigin) -> Weights {
     let base = match kind {
         InterviewType::Technical => Weights {
-            coverage: 0.65,
-            structure: 0.20,
-            specificity: 0.05,
-            clarity: 0.10,
+            coverage: 0.75,
+            structure: 0.05,
+            specificity: 0.15,
+            clarity: 0.05,
         },
         InterviewType::Behavioral => Weights {
-            coverage: 0.45,
-            structure: 0.35,
-            specificity: 0.12,
-            clarity: 0.08,
+            coverage: 0.55,
+            structure: 0.20,
+            specificity: 0.15,
+            clarity: 0.10,
         },
         InterviewType::SystemDesign => Weights {
-            coverage: 0.55,
-            structure: 0.30,
-            specificity: 0.10,
+            coverage: 0.80,
+            structure: 0.10,
+            specificity: 0.05,
             clarity: 0.05,
         },
     };
@@ -174,14 +175,14 @@ fn weights(kind: InterviewType, origin: &RubricOrigin) -> Weights {
 
 /// Weighted coverage at which the content part is full: strong answers rarely use every
 /// idea's words.
-const FULL_COVERAGE: f64 = 0.75;
+const FULL_COVERAGE: f64 = 0.6;
 
 /// The content cap: `base + slope × coverage`.
 fn content_cap(kind: InterviewType, origin: &RubricOrigin, coverage: f64) -> f64 {
     let (base, slope) = match (kind, origin) {
         (_, RubricOrigin::Derived) => (4.0, 8.0),
         (InterviewType::Behavioral, _) => (3.5, 8.0),
-        _ => (2.5, 9.0),
+        _ => (1.5, 10.0),
     };
     (base + slope * coverage).min(10.0)
 }
@@ -190,7 +191,7 @@ fn content_cap(kind: InterviewType, origin: &RubricOrigin, coverage: f64) -> f64
 const MAJOR_RED_FLAG_CAP: f64 = 4.0;
 const MAJOR_RED_FLAGS_CAP: f64 = 3.0;
 /// A bad practice: good at best.
-const MINOR_RED_FLAG_CAP: f64 = 6.5;
+const MINOR_RED_FLAG_CAP: f64 = 5.5;
 /// A story about another subject.
 const OFF_TOPIC_STORY_CAP: f64 = 2.0;
 /// Mostly generic filler: fair at best.
@@ -419,10 +420,11 @@ pub fn assess(question: &Question<'_>, answer: &str) -> Assessment {
         ),
         (
             Cap::MinorRedFlag,
-            if raised.len() > majors {
-                MINOR_RED_FLAG_CAP
-            } else {
-                10.0
+            match raised.len() - majors {
+                0 => 10.0,
+                1 => MINOR_RED_FLAG_CAP,
+                // Several errors make an answer fair at best, like one wrong core idea.
+                _ => MAJOR_RED_FLAG_CAP,
             },
         ),
         (
