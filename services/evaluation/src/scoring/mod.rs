@@ -176,6 +176,9 @@ fn weights(kind: InterviewType, origin: &RubricOrigin) -> Weights {
 /// Weighted coverage at which the content part is full: strong answers rarely use every
 /// idea's words.
 const FULL_COVERAGE: f64 = 0.6;
+/// Share of the form parts (structure, specificity, clarity) an answer earns with no
+/// content at all; it rises to all of them as content is full.
+const FORM_FLOOR: f64 = 0.9;
 
 /// The content cap: `base + slope × coverage`.
 fn content_cap(kind: InterviewType, origin: &RubricOrigin, coverage: f64) -> f64 {
@@ -385,10 +388,15 @@ pub fn assess(question: &Question<'_>, answer: &str) -> Assessment {
 
     let w = weights(kind, &rubric.origin);
     let coverage_ratio = coverage.ratio();
-    let blended = w.coverage * (coverage_ratio / FULL_COVERAGE).min(1.0)
-        + w.structure * structure.ratio()
-        + w.specificity * specificity.ratio()
-        + w.clarity * clarity.ratio();
+    let content = (coverage_ratio / FULL_COVERAGE).min(1.0);
+    // Form earns in proportion to what it carries: well-structured, clear sentences that
+    // state none of the key ideas are not a good answer.
+    let form_factor = FORM_FLOOR + (1.0 - FORM_FLOOR) * content;
+    let blended = w.coverage * content
+        + form_factor
+            * (w.structure * structure.ratio()
+                + w.specificity * specificity.ratio()
+                + w.clarity * clarity.ratio());
     let mut raw = 10.0 * blended;
     let generic_story = is_generic_story(kind, &text);
     if generic_story {
