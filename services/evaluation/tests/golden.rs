@@ -69,7 +69,10 @@ fn the_built_in_evaluator_holds_its_golden_set_level() {
         ),
         (
             "no-rubric Spearman (tuning + held-out)",
-            number(&json["no_rubric_tuning_and_held_out"]["spearman"], "no rubric"),
+            number(
+                &json["no_rubric_tuning_and_held_out"]["spearman"],
+                "no rubric",
+            ),
             NO_RUBRIC_SPEARMAN - MARGIN,
         ),
         (

@@ -378,8 +378,13 @@ pub fn assess(question: &Question<'_>, answer: &str) -> Assessment {
     let filler_share = sentences::filler_share(&sentences);
     let fragment_share = sentences::fragment_share(&sentences);
     let structure = structure::measure(kind, &text, &sentences);
-    let specificity = specificity::measure(answer, &text);
-    let clarity = specificity::clarity(&text);
+    let says = |i: usize| {
+        sentences
+            .get(i)
+            .is_some_and(sentences::Sentence::says_something)
+    };
+    let specificity = specificity::measure(answer, &text, says);
+    let clarity = specificity::clarity(&text, says);
     let off_topic_story = rubric.topic.as_ref().is_some_and(|topic| {
         text::count_found(topic.patterns(), &text) == 0
             && !mentions_subject(question.text, &text)

@@ -33,10 +33,16 @@ impl Specificity {
     }
 }
 
-/// Measures concreteness.
-pub fn measure(answer: &str, text: &Text) -> Specificity {
+/// Measures concreteness over the tokens of the sentences `counted`.
+pub fn measure(answer: &str, text: &Text, counted: impl Fn(usize) -> bool) -> Specificity {
     let delivery = &cues().delivery;
-    let tokens = text.tokens();
+    let kept: Vec<text::Token> = text
+        .tokens()
+        .iter()
+        .filter(|t| counted(t.sentence))
+        .cloned()
+        .collect();
+    let tokens = &kept[..];
     let numbers: Vec<&text::Token> = tokens.iter().filter(|t| t.is_number()).collect();
     let units = tokens
         .iter()
@@ -55,7 +61,11 @@ pub fn measure(answer: &str, text: &Text) -> Specificity {
                 w.len() < t.word.len() && !w.is_empty() && delivery.units.contains(w)
             })
             .count();
-    let examples = text::count_found(&delivery.examples, text);
+    let examples = delivery
+        .examples
+        .iter()
+        .filter(|p| p.find_where(text, |m| counted(m.sentence)).is_some())
+        .count();
     let names = named_things(answer);
     Specificity {
         numbers: numbers.len(),
@@ -119,10 +129,23 @@ impl Clarity {
     }
 }
 
-/// Measures clarity.
-pub fn clarity(text: &Text) -> Clarity {
+/// Measures clarity over the sentences `counted` (filler is left out: padding an answer with
+/// short generic sentences must not make it read better).
+pub fn clarity(text: &Text, counted: impl Fn(usize) -> bool) -> Clarity {
     let delivery = &cues().delivery;
-    let lengths: Vec<usize> = text.sentences().iter().map(|s| s.len()).collect();
+    let lengths: Vec<usize> = text
+        .sentences()
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| counted(*i))
+        .map(|(_, s)| s.len())
+        .collect();
+    let found = |patterns: &[text::TermPattern]| {
+        patterns
+            .iter()
+            .filter(|p| p.find_where(text, |m| counted(m.sentence)).is_some())
+            .count()
+    };
     let mean = if lengths.is_empty() {
         0.0
     } else {
@@ -131,8 +154,8 @@ pub fn clarity(text: &Text) -> Clarity {
     Clarity {
         mean_sentence_words: mean,
         longest_sentence_words: lengths.iter().copied().max().unwrap_or(0),
-        signposts: text::count_found(&delivery.signposts, text),
-        hedges: text::count_found(&delivery.hedges, text),
+        signposts: found(&delivery.signposts),
+        hedges: found(&delivery.hedges),
     }
 }
 
@@ -144,8 +167,8 @@ mod tests {
     fn concrete_answers_are_more_specific() {
         let concrete = "We cut p99 latency from 800 ms to 120 ms (85%) by moving sessions to Redis, for example.";
         let vague = "We made things faster by improving the system in several ways.";
-        let a = measure(concrete, &Text::new(concrete));
-        let b = measure(vague, &Text::new(vague));
+        let a = measure(concrete, &Text::new(concrete), |_| true);
+        let b = measure(vague, &Text::new(vague), |_| true);
         assert!(
             a.numbers >= 3 && a.units >= 3 && a.examples >= 1 && a.names >= 1,
             "{a:?}"
@@ -163,9 +186,9 @@ mod tests {
         let clear = "First, sort the input. Then scan it once, because sorted order groups duplicates. Finally, return the count.";
         let run_on = format!("{} and", "we do this and then that ".repeat(15));
         let hedgy = "I guess maybe it works, probably, sort of.";
-        let c = clarity(&Text::new(clear)).ratio();
-        let r = clarity(&Text::new(&run_on)).ratio();
-        let h = clarity(&Text::new(hedgy)).ratio();
+        let c = clarity(&Text::new(clear), |_| true).ratio();
+        let r = clarity(&Text::new(&run_on), |_| true).ratio();
+        let h = clarity(&Text::new(hedgy), |_| true).ratio();
         assert!(c > 0.9 && r < 0.5 && h < c, "{c} {r} {h}");
     }
 }

@@ -330,3 +330,103 @@ fn every_reference_answer_covers_its_rubric_and_raises_no_red_flag() {
     let problems = super::check_bank(&bank);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// Scores `answer` to the bank question `id` with its bank rubric.
+fn assess_bank(id: &str, answer: &str) -> super::Assessment {
+    let bank = crate::bank::Bank::builtin().unwrap();
+    let q = bank.by_key(id).unwrap();
+    let rubric = q.rubric();
+    assess(
+        &Question {
+            interview_type: q.interview_type,
+            difficulty: q.difficulty,
+            text: &q.text,
+            hints: &q.hints,
+            rubric: &rubric,
+        },
+        answer,
+    )
+}
+
+const QUEUE_CONCISE: &str = "Two stacks: push every enqueue onto an inbox stack. To dequeue, pop the \
+    outbox stack; only when the outbox is empty, pour the whole inbox into it, which reverses the \
+    order so the oldest element is on top. Each element moves at most once, so every operation is \
+    amortized O(1), though one dequeue can cost O(n).";
+
+#[test]
+fn a_short_answer_that_states_the_key_ideas_scores_high_without_length_advice() {
+    let a = assess_bank("technical-easy-12", QUEUE_CONCISE);
+    assert!(a.score.as_f64() >= 8.0, "{a:?}");
+    assert!(a.red_flags.is_empty(), "{a:?}");
+    assert!(
+        !a.improvements.iter().any(|i| i.contains("words")),
+        "{:?}",
+        a.improvements
+    );
+}
+
+#[test]
+fn padding_earns_nothing_and_a_wrong_core_idea_caps_the_score() {
+    let padded = format!(
+        "{QUEUE_CONCISE} It depends on the use case, of course, and we should always follow best \
+         practices and align with stakeholders. It is important to keep the solution robust, \
+         scalable and maintainable, and to think carefully about all the aspects involved. \
+         At the end of the day the right approach depends on many factors."
+    );
+    let (concise, long) = (
+        assess_bank("technical-easy-12", QUEUE_CONCISE),
+        assess_bank("technical-easy-12", &padded),
+    );
+    assert!(long.score <= concise.score, "{long:?}");
+    let wrong = "Stacks are first-in first-out, so I push every element onto both stacks and pop \
+        from the first one; when it is empty I move all elements to the other stack and back on \
+        every dequeue. Each operation is fast, and with a careful implementation the order stays \
+        correct and the structure scales to millions of elements in production.";
+    let a = assess_bank("technical-easy-12", wrong);
+    assert!(a.score.as_f64() <= 4.0, "{a:?}");
+    assert_eq!(a.red_flags[0], "Stacks are first-in first-out");
+    assert!(
+        a.improvements[0].starts_with("Correct this:"),
+        "{:?}",
+        a.improvements
+    );
+    assert!(a.feedback.contains("which is wrong"), "{}", a.feedback);
+    assert!(a.improvements.len() <= super::MAX_IMPROVEMENTS);
+}
+
+#[test]
+fn a_disputed_claim_is_no_red_flag_and_a_stated_estimate_is_not_asked_for() {
+    let answer = "Requirements: create short links and redirect fast, reads far exceed writes. \
+        Estimate: 1M links a month is about 0.4 writes per second and maybe 40 redirects per \
+        second, 60M rows in five years. API: POST /links returns the code; GET /{code} answers \
+        a 302 so every click is counted. Codes are base62 of a random 48-bit number with a \
+        unique index on the code, retrying on collision, since sequential ids are not safe to \
+        expose: they are guessable. A Postgres table maps code to long URL, with Redis caching \
+        hot codes in front of it.";
+    let a = assess_bank("system-design-easy-01", answer);
+    assert!(
+        !a.red_flags.iter().any(|f| f.contains("Sequential")),
+        "{:?}",
+        a.red_flags
+    );
+    assert!(
+        !a.improvements
+            .iter()
+            .any(|i| i.contains("Estimate the scale")),
+        "{:?}",
+        a.improvements
+    );
+    assert!(a.score.as_f64() >= 7.0, "{a:?}");
+}
+
+#[test]
+fn a_well_told_story_about_another_subject_is_poor() {
+    let migration = "Last year I led our move from a monolith's MySQL database to a sharded \
+        Postgres cluster. I was responsible for the cutover plan. I set up dual writes, I wrote a \
+        backfill job with checksums, and I ran shadow reads for two weeks to compare results. \
+        We moved 2 TB with zero downtime and p99 latency dropped from 180 ms to 60 ms. I \
+        learned to budget twice the time for data validation.";
+    let a = assess_bank("behavioral-medium-01", migration);
+    assert!(a.score.as_f64() <= 2.5, "{a:?}");
+    assert!(a.feedback.contains("something else"), "{}", a.feedback);
+}
