@@ -3,6 +3,8 @@
 //! and migrations, access-token verification, the service credential, status helpers and
 //! the interview vocabulary, what counts as blank text.
 
+#![warn(missing_docs)]
+
 pub mod auth;
 pub mod batch;
 pub mod cli;

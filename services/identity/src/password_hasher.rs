@@ -143,6 +143,8 @@ impl Workers {
 /// Puts the calling thread in `SCHED_IDLE` (it runs only when no normal thread wants the
 /// core), or at nice [`FALLBACK_NICE`] if that is refused. Both are per thread on Linux and
 /// need no privilege (they only lower priority). Elsewhere the thread keeps its priority.
+// The workspace denies unsafe code; these two libc calls are the only ones it allows.
+#[allow(unsafe_code)]
 fn lower_priority() {
     #[cfg(target_os = "linux")]
     {
@@ -319,6 +321,7 @@ mod tests {
     }
 
     #[tokio::test]
+    #[allow(unsafe_code)]
     async fn workers_run_at_the_lowest_priority_and_in_parallel() {
         let hasher = PasswordHasher::new(4, 2).await.unwrap();
         #[cfg(target_os = "linux")]

@@ -1,4 +1,6 @@
 //! Access tokens: what they carry, who accepts them, and every forgery that must fail.
+// A test: a failed step is a failed test, so it may panic.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

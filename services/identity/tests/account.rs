@@ -1,5 +1,7 @@
 //! The authenticated account RPCs: GetCurrentUser, UpdateCurrentUser, ChangePassword and
 //! DeleteCurrentUser.
+// A test: a failed step is a failed test, so it may panic.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

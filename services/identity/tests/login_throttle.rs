@@ -1,4 +1,6 @@
 //! Failed-login throttling per email and per peer, with RetryInfo.
+// A test: a failed step is a failed test, so it may panic.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

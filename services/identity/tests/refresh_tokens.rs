@@ -1,4 +1,6 @@
 //! Refresh tokens: hashed storage, rotation, reuse detection, expiry and Logout.
+// A test: a failed step is a failed test, so it may panic.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

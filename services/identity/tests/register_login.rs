@@ -1,4 +1,6 @@
 //! Register and Login over gRPC against a fresh database.
+// A test: a failed step is a failed test, so it may panic.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -1,5 +1,7 @@
 //! ListTokenRevocations: account deletion and password change revoke access tokens, identity
 //! refuses them itself, and the feed lists them (filtered by `since`) until they expire.
+// A test: a failed step is a failed test, so it may panic.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

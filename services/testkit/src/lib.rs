@@ -1,6 +1,8 @@
 //! The whole system in-process for end-to-end tests: identity, evaluation and session
 //! services, each on 127.0.0.1 port 0, over one fresh `#[sqlx::test]` database, talking
 //! real gRPC. Readiness is polled through `grpc.health.v1`, never slept for.
+// Test support: a failed set-up step is a failed test, so it may panic.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::{future::Future, time::Duration};
 
