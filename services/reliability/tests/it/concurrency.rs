@@ -1,7 +1,7 @@
 //! Concurrency the session tests do not already cover. Cited, not repeated: 50 identical
 //! SubmitAnswer calls → one answer, one evaluation, and CompleteSession racing SubmitAnswer
-//! (services/session/tests/rules.rs); 20 concurrent Register of one email → one user
-//! (services/identity/tests/register_login.rs).
+//! (services/session/tests/it/rules.rs); 20 concurrent Register of one email → one user
+//! (services/identity/tests/it/register_login.rs).
 
 use std::time::Duration;
 

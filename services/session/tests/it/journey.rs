@@ -1,7 +1,5 @@
 //! The whole interview, end to end over real gRPC: register, create, answer, read, list,
 //! complete, progress.
-// A test: a failed step is a failed test, so it may panic.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use interview_coach_proto::{
     common::v1::{Difficulty, InterviewType},

@@ -1,10 +1,6 @@
 //! Refresh tokens: hashed storage, rotation, reuse detection, expiry and Logout.
-// A test: a failed step is a failed test, so it may panic.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::{expect_code, spawn_app, violated_fields};
+use crate::common::{expect_code, spawn_app, violated_fields};
 use interview_coach_proto::identity::v1::{LogoutRequest, RefreshTokenRequest};
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;

@@ -1,5 +1,5 @@
 //! Faults of the evaluation service: killed (SIGKILL) while answers arrive, and slower than
-//! the deadline. (Identity down with cached keys: services/session/tests/outages.rs.)
+//! the deadline. (Identity down with cached keys: services/session/tests/it/outages.rs.)
 
 use std::{
     sync::{

@@ -1,11 +1,7 @@
 //! The authenticated account RPCs: GetCurrentUser, UpdateCurrentUser, ChangePassword and
 //! DeleteCurrentUser.
-// A test: a failed step is a failed test, so it may panic.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::{PASSWORD, bearer, expect_code, spawn_app, violated_fields};
+use crate::common::{PASSWORD, bearer, expect_code, spawn_app, violated_fields};
 use interview_coach_proto::identity::v1::{
     ChangePasswordRequest, DeleteCurrentUserRequest, GetCurrentUserRequest, LoginRequest,
     RefreshTokenRequest, UpdateCurrentUserRequest,

@@ -1,7 +1,5 @@
 //! The binary's contract with scripts: a failure is one line on stderr and a non-zero exit.
 //! (Runs against the real services are in the workspace's end-to-end tests.)
-// A test: a failed step is a failed test, so it may panic.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::{
     net::TcpListener,

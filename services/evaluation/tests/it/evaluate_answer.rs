@@ -1,13 +1,9 @@
 //! EvaluateAnswer, GetEvaluation and ListEvaluations against the real database with the
 //! built-in evaluator.
-// A test: a failed step is a failed test, so it may panic.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
 
 use std::collections::HashSet;
 
-use common::{
+use crate::common::{
     Fixture, TestApp, authed, evaluate_request, evaluation_rows, fixture, violated_fields,
 };
 use interview_coach_proto::evaluation::v1 as pb;
@@ -31,7 +27,7 @@ async fn evaluate(
 async fn stores_one_scored_evaluation_and_repeats_return_it(pool: PgPool) {
     let f = fixture(&pool).await;
     let app = TestApp::spawn(pool).await;
-    let first = evaluate(&app, evaluate_request(&f, common::STRONG_ANSWER))
+    let first = evaluate(&app, evaluate_request(&f, crate::common::STRONG_ANSWER))
         .await
         .unwrap();
     assert!(first.created);
@@ -94,7 +90,7 @@ async fn twenty_concurrent_calls_store_exactly_one_evaluation(pool: PgPool) {
     let app = TestApp::spawn(pool).await;
     let calls = (0..20).map(|_| {
         let mut client = app.client.clone();
-        let req = evaluate_request(&f, common::STRONG_ANSWER);
+        let req = evaluate_request(&f, crate::common::STRONG_ANSWER);
         tokio::spawn(async move {
             client
                 .evaluate_answer(authed(req))
@@ -133,7 +129,7 @@ async fn gated_answers_score_at_most_two_with_the_reason(pool: PgPool) {
     .unwrap();
     assert!(e.score <= 2.0, "{e:?}");
     assert!(e.feedback.contains("grader"), "{}", e.feedback);
-    let (_, answer_id) = common::question_and_answer(&pool, f.session_id, 2).await;
+    let (_, answer_id) = crate::common::question_and_answer(&pool, f.session_id, 2).await;
     let idk = Fixture { answer_id, ..f };
     let e = evaluate(&app, evaluate_request(&idk, "I don't know."))
         .await
@@ -197,7 +193,7 @@ async fn the_bank_rubric_is_used_by_key_or_text(pool: PgPool) {
         e.feedback
     );
 
-    let (_, answer_id) = common::question_and_answer(&pool, f.session_id, 2).await;
+    let (_, answer_id) = crate::common::question_and_answer(&pool, f.session_id, 2).await;
     let by_text = pb::EvaluateAnswerRequest {
         answer_id: answer_id.to_string(),
         question_key: String::new(),
@@ -216,9 +212,12 @@ async fn an_unknown_answer_is_a_failed_precondition(pool: PgPool) {
         answer_id: Uuid::new_v4(),
         ..f
     };
-    let status = evaluate(&app, evaluate_request(&missing, common::STRONG_ANSWER))
-        .await
-        .unwrap_err();
+    let status = evaluate(
+        &app,
+        evaluate_request(&missing, crate::common::STRONG_ANSWER),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(status.code(), Code::FailedPrecondition);
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM answer_evaluations")
         .fetch_one(&app.pool)
@@ -239,7 +238,7 @@ async fn an_unknown_answer_is_a_failed_precondition(pool: PgPool) {
 async fn bad_evaluate_input_is_refused_and_nothing_is_written(pool: PgPool) {
     let f = fixture(&pool).await;
     let app = TestApp::spawn(pool).await;
-    let ok = evaluate_request(&f, common::STRONG_ANSWER);
+    let ok = evaluate_request(&f, crate::common::STRONG_ANSWER);
     let with = |change: &dyn Fn(&mut pb::EvaluateAnswerRequest)| {
         let mut req = ok.clone();
         change(&mut req);
@@ -274,15 +273,20 @@ async fn bad_evaluate_input_is_refused_and_nothing_is_written(pool: PgPool) {
         (with(&|r| r.hints = vec!["h".into(); 11]), vec!["hints"]),
         (with(&|r| r.hints = vec![String::new()]), vec!["hints[0]"]),
         (
-            with(&|r| r.key_points = vec![common::kp("p", &["t"]); 21]),
+            with(&|r| r.key_points = vec![crate::common::kp("p", &["t"]); 21]),
             vec!["key_points"],
         ),
         (
-            with(&|r| r.key_points = vec![common::kp("p", &["t"]), common::kp("", &["t"])]),
+            with(&|r| {
+                r.key_points = vec![
+                    crate::common::kp("p", &["t"]),
+                    crate::common::kp("", &["t"]),
+                ]
+            }),
             vec!["key_points[1]"],
         ),
         (
-            with(&|r| r.key_points = vec![common::kp("p", &[])]),
+            with(&|r| r.key_points = vec![crate::common::kp("p", &[])]),
             vec!["key_points[0]"],
         ),
         (
@@ -328,7 +332,7 @@ async fn list_pages_through_sessions_in_creation_order(pool: PgPool) {
     let mut answers = vec![f.answer_id];
     for position in 2..=5 {
         answers.push(
-            common::question_and_answer(&pool, f.session_id, position)
+            crate::common::question_and_answer(&pool, f.session_id, position)
                 .await
                 .1,
         );
@@ -342,7 +346,7 @@ async fn list_pages_through_sessions_in_creation_order(pool: PgPool) {
                     answer_id: *answer_id,
                     ..f
                 },
-                common::STRONG_ANSWER,
+                crate::common::STRONG_ANSWER,
             ),
         )
         .await
@@ -351,7 +355,7 @@ async fn list_pages_through_sessions_in_creation_order(pool: PgPool) {
         .unwrap();
         expected.push(e);
     }
-    evaluate(&app, evaluate_request(&other, common::STRONG_ANSWER))
+    evaluate(&app, evaluate_request(&other, crate::common::STRONG_ANSWER))
         .await
         .unwrap();
     expected.sort_by_key(|e| {
@@ -461,10 +465,12 @@ async fn summarize_counts_and_sums_the_scores_of_each_session(pool: PgPool) {
     let other = fixture(&pool).await;
     let unanswered = fixture(&pool).await;
     let app = TestApp::spawn(pool.clone()).await;
-    let second = common::question_and_answer(&pool, f.session_id, 2).await.1;
+    let second = crate::common::question_and_answer(&pool, f.session_id, 2)
+        .await
+        .1;
     let mut scores = Vec::new();
     for (answer_id, text) in [
-        (f.answer_id, common::STRONG_ANSWER),
+        (f.answer_id, crate::common::STRONG_ANSWER),
         (second, "I would guess, not sure."),
     ] {
         let e = evaluate(&app, evaluate_request(&Fixture { answer_id, ..f }, text))
@@ -474,7 +480,7 @@ async fn summarize_counts_and_sums_the_scores_of_each_session(pool: PgPool) {
             .unwrap();
         scores.push(e.score);
     }
-    let other_score = evaluate(&app, evaluate_request(&other, common::STRONG_ANSWER))
+    let other_score = evaluate(&app, evaluate_request(&other, crate::common::STRONG_ANSWER))
         .await
         .unwrap()
         .evaluation

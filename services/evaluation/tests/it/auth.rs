@@ -1,10 +1,6 @@
 //! Internal only: every RPC needs the service credential; health stays open.
-// A test: a failed step is a failed test, so it may panic.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::{TestApp, authed, fixture, with_bearer};
+use crate::common::{TestApp, authed, fixture, with_bearer};
 use interview_coach_proto::evaluation::v1 as pb;
 use sqlx::PgPool;
 use tonic::{Code, Request};
@@ -31,7 +27,7 @@ async fn every_rpc_refuses_calls_without_the_service_credential(pool: PgPool) {
         count: 1,
         exclude_keys: vec![],
     };
-    let evaluate = common::evaluate_request(&f, common::STRONG_ANSWER);
+    let evaluate = crate::common::evaluate_request(&f, crate::common::STRONG_ANSWER);
     let get = pb::GetEvaluationRequest {
         answer_id: f.answer_id.to_string(),
     };
@@ -44,7 +40,7 @@ async fn every_rpc_refuses_calls_without_the_service_credential(pool: PgPool) {
     let summarize = pb::SummarizeEvaluationsRequest {
         session_ids: vec![f.session_id.to_string()],
     };
-    let wrong_token = format!("{}x", common::TOKEN);
+    let wrong_token = format!("{}x", crate::common::TOKEN);
     for (name, bearer) in [
         ("missing", None),
         ("wrong", Some(wrong_token.as_str())),
@@ -82,7 +78,10 @@ async fn every_rpc_refuses_calls_without_the_service_credential(pool: PgPool) {
         assert_eq!(codes, [Some(Code::Unauthenticated); 5], "{name}");
     }
     // Nothing was written by the refused calls; the credential works.
-    assert_eq!(common::evaluation_rows(&app.pool, f.answer_id).await, 0);
+    assert_eq!(
+        crate::common::evaluation_rows(&app.pool, f.answer_id).await,
+        0
+    );
     let mut client = app.client.clone();
     assert!(client.generate_questions(authed(generate)).await.is_ok());
 }

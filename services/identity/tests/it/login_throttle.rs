@@ -1,12 +1,8 @@
 //! Failed-login throttling per email and per peer, with RetryInfo.
-// A test: a failed step is a failed test, so it may panic.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
 
 use std::time::Duration;
 
-use common::{PASSWORD, bearer, expect_code, spawn_app_with};
+use crate::common::{PASSWORD, bearer, expect_code, spawn_app_with};
 use identity_service::login_throttle::ThrottleSettings;
 use interview_coach_proto::identity::v1::{DeleteCurrentUserRequest, LoginRequest};
 use sqlx::PgPool;

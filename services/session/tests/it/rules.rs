@@ -1,7 +1,5 @@
 //! Every error path of the session service: authentication, validation, ownership,
 //! lifecycle, paging.
-// A test: a failed step is a failed test, so it may panic.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
 

@@ -1,7 +1,5 @@
 //! The coach CLI against the real services (in-process, port 0, a fresh database): register,
 //! a scripted practice session with a hint and a skip, then history and progress.
-// A test: a failed step is a failed test, so it may panic.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::Cursor;
 

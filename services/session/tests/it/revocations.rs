@@ -1,8 +1,6 @@
 //! Revoked access tokens: after DeleteCurrentUser or ChangePassword, the session service
 //! learns the revocation from identity's feed (polled, no call per request) and refuses
 //! the tokens it covers; an identity outage keeps what it already knows.
-// A test: a failed step is a failed test, so it may panic.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
 

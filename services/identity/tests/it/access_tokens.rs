@@ -1,11 +1,7 @@
 //! Access tokens: what they carry, who accepts them, and every forgery that must fail.
-// A test: a failed step is a failed test, so it may panic.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common::{bearer, expect_code, new_private_key_pem, spawn_app, spawn_app_with};
 use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
-use common::{bearer, expect_code, new_private_key_pem, spawn_app, spawn_app_with};
 use interview_coach_common::auth::{AccessClaims, TokenVerifier};
 use interview_coach_proto::identity::v1::{
     GetCurrentUserRequest, ListSigningKeysRequest, ListSigningKeysResponse,
@@ -39,7 +35,7 @@ fn sign(pem: &str, kid: &str, claims: &AccessClaims) -> String {
     .unwrap()
 }
 
-async fn signing_keys(app: &common::TestApp) -> ListSigningKeysResponse {
+async fn signing_keys(app: &crate::common::TestApp) -> ListSigningKeysResponse {
     app.client
         .clone()
         .list_signing_keys(ListSigningKeysRequest {})

@@ -1,7 +1,5 @@
 //! Dependencies going away: the evaluation service down at creation, stopped while answers
 //! arrive and started again; identity down with cached keys; sessions left open.
-// A test: a failed step is a failed test, so it may panic.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
 

@@ -1,8 +1,6 @@
 //! The migrated schema is the seed schema (shared/seed/database-schema.md): every column with
 //! its type, nullability and default, every CHECK, UNIQUE and ON DELETE CASCADE foreign key,
 //! every named index, and updated_at that really moves. The migrations are idempotent.
-// A test: a failed step is a failed test, so it may panic.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use sqlx::PgPool;
 

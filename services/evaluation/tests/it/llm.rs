@@ -4,14 +4,10 @@
 //! falls back to the built-in engine, marked as such; gated answers never reach the LLM.
 //! The counters are read from a thread-local recorder: `sqlx::test` runs a current-thread
 //! runtime, so the in-process server records on the test's thread.
-// A test: a failed step is a failed test, so it may panic.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
 
 use std::{collections::HashMap, time::Duration};
 
-use common::{TestApp, authed, evaluate_request, fixture};
+use crate::common::{TestApp, authed, evaluate_request, fixture};
 use evaluation_service::llm::LlmSettings;
 use interview_coach_proto::evaluation::v1 as pb;
 use metrics_util::debugging::{DebugValue, DebuggingRecorder};
@@ -94,7 +90,7 @@ async fn evaluate_with(server: &MockServer, pool: PgPool, timeout: Duration) -> 
     let app = TestApp::spawn_with(pool, settings(server, timeout)).await;
     let mut client = app.client.clone();
     client
-        .evaluate_answer(authed(evaluate_request(&f, common::STRONG_ANSWER)))
+        .evaluate_answer(authed(evaluate_request(&f, crate::common::STRONG_ANSWER)))
         .await
         .unwrap()
         .into_inner()
@@ -289,7 +285,7 @@ async fn an_unreachable_endpoint_falls_back(pool: PgPool) {
     .await;
     let mut client = app.client.clone();
     let e = client
-        .evaluate_answer(authed(evaluate_request(&f, common::STRONG_ANSWER)))
+        .evaluate_answer(authed(evaluate_request(&f, crate::common::STRONG_ANSWER)))
         .await
         .unwrap()
         .into_inner()
@@ -315,7 +311,7 @@ async fn without_a_key_no_authorization_header_is_sent(pool: PgPool) {
     let app = TestApp::spawn_with(pool, llm).await;
     let mut client = app.client.clone();
     let e = client
-        .evaluate_answer(authed(evaluate_request(&f, common::STRONG_ANSWER)))
+        .evaluate_answer(authed(evaluate_request(&f, crate::common::STRONG_ANSWER)))
         .await
         .unwrap()
         .into_inner()
@@ -486,12 +482,12 @@ async fn the_prompt_carries_the_rubric_and_a_flagged_high_score_is_a_disagreemen
     );
     request.question_text = "Implement a FIFO queue using only two stacks.".into();
     request.key_points = vec![
-        common::kp(
+        crate::common::kp(
             "an inbox and an outbox stack",
             &["inbox", "outbox", "two stacks"],
         ),
-        common::kp("refill only when empty", &["only when ... empty"]),
-        common::kp("amortized O(1)", &["amortized", "o(1)"]),
+        crate::common::kp("refill only when empty", &["only when ... empty"]),
+        crate::common::kp("amortized O(1)", &["amortized", "o(1)"]),
     ];
     request.reference_answer = "Push onto an inbox stack and pop from an outbox stack, refilling \
         the outbox from the inbox only when it is empty: two reversals give FIFO order, and each \

@@ -1,12 +1,8 @@
 //! The rubric over the wire: GenerateQuestions hands out the whole rubric (reference answer,
 //! red flags, story topic), EvaluateAnswer scores against the rubric sent with the question
 //! and stores what it found wrong and how far the score can be trusted.
-// A test: a failed step is a failed test, so it may panic.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
-use common::{TestApp, authed, evaluate_request, fixture, violated_fields};
+use crate::common::{TestApp, authed, evaluate_request, fixture, violated_fields};
 use interview_coach_proto::{
     common::v1::{self as common_pb, Confidence, RedFlagSeverity, RubricOrigin},
     evaluation::v1 as pb,
@@ -134,7 +130,7 @@ async fn the_rubric_sent_with_the_answer_is_used_and_its_red_flags_stored(pool: 
 async fn a_question_without_a_rubric_is_scored_with_low_confidence(pool: PgPool) {
     let f = fixture(&pool).await;
     let app = TestApp::spawn(pool).await;
-    let mut request = evaluate_request(&f, common::STRONG_ANSWER);
+    let mut request = evaluate_request(&f, crate::common::STRONG_ANSWER);
     request.question_text = "Explain how you would find two numbers with a given sum.".into();
     request.key_points.clear();
     let e = evaluate(&app, request).await.unwrap();
@@ -150,7 +146,7 @@ async fn a_question_without_a_rubric_is_scored_with_low_confidence(pool: PgPool)
 async fn a_bad_rubric_is_invalid_argument_per_field(pool: PgPool) {
     let f = fixture(&pool).await;
     let app = TestApp::spawn(pool).await;
-    let mut request = evaluate_request(&f, common::STRONG_ANSWER);
+    let mut request = evaluate_request(&f, crate::common::STRONG_ANSWER);
     request.reference_answer = "x".repeat(4_001);
     request.red_flags = vec![
         common_pb::RedFlag {

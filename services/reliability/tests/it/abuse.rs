@@ -4,7 +4,7 @@
 //!
 //! Cited, not repeated: identity's own token forgeries (services/identity/tests/
 //! access_tokens.rs), refresh-token reuse revoking the family and password change revoking
-//! every refresh token (services/identity/tests/refresh_tokens.rs, account.rs).
+//! every refresh token (services/identity/tests/it/refresh_tokens.rs, account.rs).
 
 use std::time::{Duration, Instant};
 
@@ -376,7 +376,7 @@ async fn a_deleted_users_token_is_unauthenticated_on_every_rpc(pool: sqlx::PgPoo
 
 /// Every session RPC with another user's ids is NOT_FOUND with the very message a
 /// random id gets, whatever state the other user's session is in, and changes nothing.
-/// (Extends services/session/tests/rules.rs, which covers an in-progress session.)
+/// (Extends services/session/tests/it/rules.rs, which covers an in-progress session.)
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn another_users_ids_are_not_found_on_every_rpc_and_change_nothing(pool: sqlx::PgPool) {
     use interview_coach_proto::common::v1::InterviewType;

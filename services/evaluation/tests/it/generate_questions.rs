@@ -1,13 +1,9 @@
 //! GenerateQuestions from the built-in bank: count, distinctness, exclusions, provenance,
 //! and every bad-input path.
-// A test: a failed step is a failed test, so it may panic.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
 
 use std::collections::HashSet;
 
-use common::{TestApp, authed, violated_fields};
+use crate::common::{TestApp, authed, violated_fields};
 use interview_coach_proto::evaluation::v1 as pb;
 use sqlx::PgPool;
 

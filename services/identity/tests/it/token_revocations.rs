@@ -1,14 +1,10 @@
 //! ListTokenRevocations: account deletion and password change revoke access tokens, identity
 //! refuses them itself, and the feed lists them (filtered by `since`) until they expire.
-// A test: a failed step is a failed test, so it may panic.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
 
 use std::{sync::Arc, time::Duration};
 
+use crate::common::{PASSWORD, TestApp, bearer, expect_code, spawn_app, violated_fields};
 use chrono::{DateTime, TimeDelta, Utc};
-use common::{PASSWORD, TestApp, bearer, expect_code, spawn_app, violated_fields};
 use identity_service::{
     config::TokenSettings,
     tokens::{AccessTokenIssuer, SigningKeys},

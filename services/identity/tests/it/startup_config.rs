@@ -1,7 +1,5 @@
 //! A bad configuration stops the binary with one clear line and a non-zero exit, without
 //! echoing secrets.
-// A test: a failed step is a failed test, so it may panic.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::process::{Command, Output};
 

@@ -1,12 +1,8 @@
 //! Register and Login over gRPC against a fresh database.
-// A test: a failed step is a failed test, so it may panic.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{PASSWORD, expect_code, spawn_app, spawn_app_with, violated_fields};
+use crate::common::{PASSWORD, expect_code, spawn_app, spawn_app_with, violated_fields};
 use interview_coach_proto::identity::v1::{LoginRequest, RegisterRequest};
 use sqlx::PgPool;
 use tonic::Code;
