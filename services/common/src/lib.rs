@@ -1,5 +1,6 @@
 //! What every Interview Coach service shares: configuration from the environment,
-//! telemetry, the gRPC server scaffold (health, reflection, graceful drain), database pool
+//! telemetry, the gRPC server scaffold (health, reflection, graceful drain) and the shell a
+//! service runs in (server, routes, background tasks), database pool
 //! and migrations, access-token verification, the service credential, status helpers and
 //! the interview vocabulary, what counts as blank text.
 
@@ -17,6 +18,7 @@ pub mod probe;
 pub mod server;
 pub mod service_auth;
 pub mod shutdown;
+pub mod startup;
 pub mod status;
 pub mod telemetry;
 pub mod text;

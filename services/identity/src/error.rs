@@ -9,7 +9,9 @@ use interview_coach_common::{
 };
 use tonic::Status;
 
-use crate::{login_throttle::Throttled, password_hasher::HashError, users_repo::InsertError};
+use crate::{
+    app::login_throttle::Throttled, app::password_hasher::HashError, repo::users::InsertError,
+};
 
 /// Everything an identity RPC can fail with.
 #[derive(Debug, thiserror::Error)]

@@ -1,26 +1,19 @@
 //! identity-service: accounts, passwords and the tokens that prove who a caller is.
 //!
-//! Layers, top to bottom: [`grpc`] (messages ↔ domain values) → [`accounts`] (what each RPC
-//! does) → [`users_repo`] / [`refresh_tokens_repo`] (SQL), with [`tokens`] (JWT signing,
-//! refresh-token rotation), [`password_hasher`] (bcrypt off the runtime),
-//! [`login_throttle`] (failed-attempt limits) and [`revocations`] (access tokens revoked by
-//! account deletion or password change, over [`token_revocations_repo`]) beside them.
-//! [`Application`] wires it all.
+//! Layers, top to bottom: [`grpc`] (handlers; messages ↔ domain values) → [`app`] (what
+//! each RPC does, in domain types) → [`repo`] (SQL, one module per table), over [`domain`]
+//! (values that validate on construction). [`error`] maps every failure to a status in one
+//! place; [`startup`] wires it all into an [`Application`]; [`settings`] reads the
+//! environment.
 
-pub mod accounts;
-pub mod application;
-pub mod config;
+pub mod app;
 pub mod domain;
 pub mod error;
 pub mod grpc;
-pub mod login_throttle;
-pub mod password_hasher;
-pub mod refresh_tokens_repo;
-pub mod revocations;
-pub mod token_revocations_repo;
-pub mod tokens;
-pub mod users_repo;
+pub mod repo;
+pub mod settings;
+pub mod startup;
 
-pub use application::{Application, ApplicationError};
-pub use config::Settings;
 pub use error::IdentityError;
+pub use settings::Settings;
+pub use startup::{Application, ApplicationError};

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use identity_service::{Application, Settings, config::DEFAULT_LISTEN_ADDR};
+use identity_service::{Application, Settings, settings::DEFAULT_LISTEN_ADDR};
 use interview_coach_common::{cli, shutdown};
 
 #[tokio::main]

@@ -101,9 +101,9 @@ fn ephemeral(port: u16) -> ServerSettings {
 /// Starts identity on `port` (0 = any).
 pub async fn start_identity(pool: &PgPool, port: u16, key_pem: &str) -> Running {
     use identity_service::{
-        config::{PasswordSettings, TokenSettings},
-        login_throttle::ThrottleSettings,
-        tokens::SigningKeys,
+        app::login_throttle::ThrottleSettings,
+        app::tokens::SigningKeys,
+        settings::{PasswordSettings, TokenSettings},
     };
     let mut database = DatabaseSettings::with_url("postgres://unused-the-pool-is-given");
     database.migrate = false;

@@ -49,7 +49,7 @@ async fn published_keys_verify_issued_tokens_through_token_verifier(pool: PgPool
     let app = spawn_app_with(pool, |settings, pems| {
         pems.push(new_private_key_pem());
         settings.tokens.signing_keys =
-            Some(identity_service::tokens::SigningKeys::from_pem(&pems.concat()).unwrap());
+            Some(identity_service::app::tokens::SigningKeys::from_pem(&pems.concat()).unwrap());
     })
     .await;
     let published = signing_keys(&app).await;

@@ -7,9 +7,9 @@ use std::time::Duration;
 use ed25519_dalek::pkcs8::{EncodePrivateKey, spki::der::pem::LineEnding};
 use identity_service::{
     Application, Settings,
-    config::{PasswordSettings, TokenSettings},
-    login_throttle::ThrottleSettings,
-    tokens::SigningKeys,
+    app::login_throttle::ThrottleSettings,
+    app::tokens::SigningKeys,
+    settings::{PasswordSettings, TokenSettings},
 };
 use interview_coach_common::{db::DatabaseSettings, probe, server::ServerSettings};
 use interview_coach_proto::identity::v1::{

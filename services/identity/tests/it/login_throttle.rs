@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::common::{PASSWORD, bearer, expect_code, spawn_app_with};
-use identity_service::login_throttle::ThrottleSettings;
+use identity_service::app::login_throttle::ThrottleSettings;
 use interview_coach_proto::identity::v1::{DeleteCurrentUserRequest, LoginRequest};
 use sqlx::PgPool;
 use tonic::{Code, Status};

@@ -6,8 +6,8 @@ use std::{sync::Arc, time::Duration};
 use crate::common::{PASSWORD, TestApp, bearer, expect_code, spawn_app, violated_fields};
 use chrono::{DateTime, TimeDelta, Utc};
 use identity_service::{
-    config::TokenSettings,
-    tokens::{AccessTokenIssuer, SigningKeys},
+    app::tokens::{AccessTokenIssuer, SigningKeys},
+    settings::TokenSettings,
 };
 use interview_coach_common::time::timestamp;
 use interview_coach_proto::identity::v1::{

@@ -1,5 +1,8 @@
 //! The `IdentityService` gRPC implementation: turns requests into domain values (field
-//! violations for bad ones), calls [`Accounts`] and turns the results into responses.
+//! violations for bad ones), calls [`Accounts`] and turns the results into responses
+//! ([`convert`]).
+
+mod convert;
 
 use std::sync::Arc;
 
@@ -10,25 +13,25 @@ use interview_coach_common::{
 use interview_coach_proto::identity::v1::{self as pb, identity_service_server::IdentityService};
 use tonic::{Request, Response, Status};
 
+use self::convert::{
+    bearer, invalid, parse_refresh_token, peer, revocation_message, tokens_message, user_message,
+};
 use crate::{
-    accounts::Accounts,
+    app::accounts::Accounts,
+    app::revocations::RevocationFeed,
+    app::tokens::SigningKeys,
     domain::{Email, Password, PasswordAttempt, Since, UserName},
-    error::IdentityError,
-    revocations::RevocationFeed,
-    token_revocations_repo::Revocation,
-    tokens::{RefreshToken, SigningKeys, TokenPair},
-    users_repo::User,
 };
 
 /// The service: the account operations plus the published keys and revocations.
 #[derive(Debug, Clone)]
-pub struct IdentityGrpc {
+pub struct IdentityHandlers {
     accounts: Accounts,
     signing_keys: Arc<pb::ListSigningKeysResponse>,
     revocations: RevocationFeed,
 }
 
-impl IdentityGrpc {
+impl IdentityHandlers {
     /// Serves `accounts` and `revocations`; publishes `keys` for tokens of `issuer` meant
     /// for `audience`.
     pub fn new(
@@ -60,52 +63,8 @@ impl IdentityGrpc {
     }
 }
 
-/// INVALID_ARGUMENT with every recorded field violation.
-fn invalid(violations: FieldViolations) -> Status {
-    IdentityError::InvalidArgument(violations).into()
-}
-
-fn peer<T>(request: &Request<T>) -> Option<std::net::IpAddr> {
-    request.remote_addr().map(|addr| addr.ip())
-}
-
-fn user_message(user: User) -> pb::User {
-    pb::User {
-        id: user.id.to_string(),
-        email: user.email,
-        name: user.name,
-        create_time: user.created_at.map(timestamp),
-        update_time: user.updated_at.map(timestamp),
-    }
-}
-
-fn tokens_message(pair: TokenPair) -> pb::TokenPair {
-    pb::TokenPair {
-        access_token: pair.access.token,
-        access_token_expire_time: Some(timestamp(pair.access.expires_at)),
-        refresh_token: pair.refresh.expose().to_owned(),
-        refresh_token_expire_time: Some(timestamp(pair.refresh_expires_at)),
-        token_type: "Bearer".to_owned(),
-    }
-}
-
-fn revocation_message(revocation: Revocation) -> pb::TokenRevocation {
-    pb::TokenRevocation {
-        user_id: revocation.user_id.to_string(),
-        not_before: Some(timestamp(revocation.not_before)),
-    }
-}
-
-fn parse_refresh_token(raw: String) -> Result<RefreshToken, Status> {
-    let mut violations = FieldViolations::new();
-    match violations.check("refresh_token", RefreshToken::parse(raw)) {
-        Some(token) => Ok(token),
-        None => Err(invalid(violations)),
-    }
-}
-
 #[tonic::async_trait]
-impl IdentityService for IdentityGrpc {
+impl IdentityService for IdentityHandlers {
     async fn register(
         &self,
         request: Request<pb::RegisterRequest>,
@@ -172,7 +131,7 @@ impl IdentityService for IdentityGrpc {
         &self,
         request: Request<pb::GetCurrentUserRequest>,
     ) -> Result<Response<pb::GetCurrentUserResponse>, Status> {
-        let user_id = self.accounts.authenticate(request.metadata()).await?;
+        let user_id = self.accounts.authenticate(bearer(&request)?).await?;
         let user = self.accounts.current_user(user_id).await?;
         Ok(Response::new(pb::GetCurrentUserResponse {
             user: Some(user_message(user)),
@@ -183,7 +142,7 @@ impl IdentityService for IdentityGrpc {
         &self,
         request: Request<pb::UpdateCurrentUserRequest>,
     ) -> Result<Response<pb::UpdateCurrentUserResponse>, Status> {
-        let user_id = self.accounts.authenticate(request.metadata()).await?;
+        let user_id = self.accounts.authenticate(bearer(&request)?).await?;
         let mut violations = FieldViolations::new();
         let Some(name) = violations.check("name", UserName::parse(&request.get_ref().name)) else {
             return Err(invalid(violations));
@@ -198,7 +157,7 @@ impl IdentityService for IdentityGrpc {
         &self,
         request: Request<pb::ChangePasswordRequest>,
     ) -> Result<Response<pb::ChangePasswordResponse>, Status> {
-        let user_id = self.accounts.authenticate(request.metadata()).await?;
+        let user_id = self.accounts.authenticate(bearer(&request)?).await?;
         let peer = peer(&request);
         let pb::ChangePasswordRequest {
             current_password,
@@ -224,7 +183,7 @@ impl IdentityService for IdentityGrpc {
         &self,
         request: Request<pb::DeleteCurrentUserRequest>,
     ) -> Result<Response<pb::DeleteCurrentUserResponse>, Status> {
-        let user_id = self.accounts.authenticate(request.metadata()).await?;
+        let user_id = self.accounts.authenticate(bearer(&request)?).await?;
         let peer = peer(&request);
         let mut violations = FieldViolations::new();
         let Some(password) = violations.check(

@@ -7,8 +7,8 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::{
+    app::password_hasher::PasswordHash,
     domain::{Email, UserName},
-    password_hasher::PasswordHash,
 };
 
 /// The name of the UNIQUE constraint on `users.email`.

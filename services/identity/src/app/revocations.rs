@@ -10,7 +10,7 @@ use sqlx::PgPool;
 use crate::{
     domain::{Since, since::MAX_SECONDS},
     error::IdentityError,
-    token_revocations_repo::{self as repo, Revocation},
+    repo::token_revocations::{self as repo, Revocation},
 };
 
 /// How far before the server's time the feed's `as_of` is set. A revocation is stamped

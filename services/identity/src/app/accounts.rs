@@ -6,17 +6,18 @@ use std::{net::IpAddr, sync::Arc};
 use chrono::Utc;
 use interview_coach_common::auth::{AuthError, TokenVerifier, Verified};
 use sqlx::PgPool;
-use tonic::metadata::MetadataMap;
 use uuid::Uuid;
 
 use crate::{
+    app::login_throttle::LoginThrottle,
+    app::password_hasher::PasswordHasher,
+    app::revocations,
+    app::tokens::{self, RefreshToken, TokenPair, Tokens},
     domain::{Email, Password, PasswordAttempt, UserName},
     error::IdentityError,
-    login_throttle::LoginThrottle,
-    password_hasher::PasswordHasher,
-    refresh_tokens_repo, revocations, token_revocations_repo,
-    tokens::{self, RefreshToken, TokenPair, Tokens},
-    users_repo::{self, User},
+    repo::refresh_tokens,
+    repo::token_revocations,
+    repo::users::{self, User},
 };
 
 /// The account operations.
@@ -63,7 +64,7 @@ impl Accounts {
     ) -> Result<SignedIn, IdentityError> {
         let hash = self.hasher.hash(&password).await?;
         let mut tx = self.pool.begin().await?;
-        let user = users_repo::insert(&mut tx, &email, &hash, &name).await?;
+        let user = users::insert(&mut tx, &email, &hash, &name).await?;
         let tokens = self
             .tokens
             .issue_pair(&mut tx, user.id, tokens::new_family())
@@ -83,7 +84,7 @@ impl Accounts {
     ) -> Result<SignedIn, IdentityError> {
         self.throttle.check(&email, peer)?;
         let mut conn = self.pool.acquire().await?;
-        let credentials = users_repo::find_credentials_by_email(&mut conn, &email).await?;
+        let credentials = users::find_credentials_by_email(&mut conn, &email).await?;
         drop(conn);
         let matches = self
             .hasher
@@ -116,12 +117,12 @@ impl Accounts {
         self.tokens.revoke_family(&self.pool, presented).await
     }
 
-    /// Who the access token in `metadata` belongs to. A token revoked by a password change
-    /// or an account deletion is refused like any invalid token.
-    pub async fn authenticate(&self, metadata: &MetadataMap) -> Result<Uuid, IdentityError> {
-        let Verified { user_id, claims } = self.verifier.verify_metadata(metadata)?;
+    /// Who the access `token` belongs to. A token revoked by a password change or an
+    /// account deletion is refused like any invalid token.
+    pub async fn authenticate(&self, token: &str) -> Result<Uuid, IdentityError> {
+        let Verified { user_id, claims } = self.verifier.verify(token)?;
         let mut conn = self.pool.acquire().await?;
-        let not_before = token_revocations_repo::not_before_of(&mut conn, user_id.0).await?;
+        let not_before = token_revocations::not_before_of(&mut conn, user_id.0).await?;
         if not_before.is_some_and(|not_before| revocations::revokes(not_before, claims.iat)) {
             tracing::debug!(user_id = %user_id.0, "revoked access token refused");
             return Err(AuthError::Invalid.into());
@@ -132,7 +133,7 @@ impl Accounts {
     /// The account `user_id`.
     pub async fn current_user(&self, user_id: Uuid) -> Result<User, IdentityError> {
         let mut conn = self.pool.acquire().await?;
-        users_repo::find_by_id(&mut conn, user_id)
+        users::find_by_id(&mut conn, user_id)
             .await?
             .ok_or(IdentityError::AccountGone)
     }
@@ -140,7 +141,7 @@ impl Accounts {
     /// Renames the account `user_id`.
     pub async fn rename(&self, user_id: Uuid, name: UserName) -> Result<User, IdentityError> {
         let mut conn = self.pool.acquire().await?;
-        users_repo::update_name(&mut conn, user_id, &name)
+        users::update_name(&mut conn, user_id, &name)
             .await?
             .ok_or(IdentityError::AccountGone)
     }
@@ -160,12 +161,12 @@ impl Accounts {
         // Before the new pair is issued, so that its `iat` is not earlier.
         let not_before = revocations::from_now();
         let mut tx = self.pool.begin().await?;
-        if !users_repo::update_password_hash(&mut tx, user_id, &hash).await? {
+        if !users::update_password_hash(&mut tx, user_id, &hash).await? {
             return Err(IdentityError::AccountGone);
         }
-        let revoked = refresh_tokens_repo::revoke_all_of_user(&mut tx, user_id).await?;
+        let revoked = refresh_tokens::revoke_all_of_user(&mut tx, user_id).await?;
         let expires_at = self.tokens.access_tokens_expired_after(not_before);
-        token_revocations_repo::upsert(&mut tx, user_id, not_before, expires_at).await?;
+        token_revocations::upsert(&mut tx, user_id, not_before, expires_at).await?;
         let tokens = self
             .tokens
             .issue_pair(&mut tx, user_id, tokens::new_family())
@@ -186,12 +187,11 @@ impl Accounts {
     ) -> Result<(), IdentityError> {
         self.confirm_password(user_id, &password, peer).await?;
         let mut tx = self.pool.begin().await?;
-        if !users_repo::delete(&mut tx, user_id).await? {
+        if !users::delete(&mut tx, user_id).await? {
             return Err(IdentityError::AccountGone);
         }
         let expires_at = self.tokens.access_tokens_expired_after(Utc::now());
-        token_revocations_repo::upsert(&mut tx, user_id, revocations::every_token(), expires_at)
-            .await?;
+        token_revocations::upsert(&mut tx, user_id, revocations::every_token(), expires_at).await?;
         tx.commit().await?;
         tracing::info!(%user_id, "account deleted, access tokens revoked");
         Ok(())
@@ -206,7 +206,7 @@ impl Accounts {
         peer: Option<IpAddr>,
     ) -> Result<(), IdentityError> {
         let mut conn = self.pool.acquire().await?;
-        let credentials = users_repo::find_credentials_by_id(&mut conn, user_id)
+        let credentials = users::find_credentials_by_id(&mut conn, user_id)
             .await?
             .ok_or(IdentityError::AccountGone)?;
         drop(conn);

@@ -30,9 +30,9 @@ use interview_coach_common::{
 use secrecy::ExposeSecret;
 
 use crate::{
-    login_throttle::ThrottleSettings,
-    password_hasher::{MAX_COST, MIN_COST},
-    tokens::SigningKeys,
+    app::login_throttle::ThrottleSettings,
+    app::password_hasher::{MAX_COST, MIN_COST},
+    app::tokens::SigningKeys,
 };
 
 /// Where the service listens by default.

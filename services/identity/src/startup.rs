@@ -3,11 +3,7 @@
 use std::{future::Future, sync::Arc, time::Duration};
 
 use chrono::Utc;
-use interview_coach_common::{
-    config::ConfigError,
-    db,
-    server::{GrpcServer, Reflection},
-};
+use interview_coach_common::{config::ConfigError, db, server::Reflection, startup::Shell};
 use interview_coach_proto::identity::v1::identity_service_server::{
     IdentityServiceServer, SERVICE_NAME,
 };
@@ -15,15 +11,15 @@ use sqlx::{PgPool, migrate::MigrateError};
 use tonic::service::Routes;
 
 use crate::{
-    accounts::Accounts,
-    config::Settings,
-    grpc::IdentityGrpc,
-    login_throttle::LoginThrottle,
-    password_hasher::{HashError, PasswordHasher},
-    refresh_tokens_repo,
-    revocations::RevocationFeed,
-    token_revocations_repo,
-    tokens::{AccessTokenIssuer, SigningKeys, SigningKeysError, Tokens},
+    app::accounts::Accounts,
+    app::login_throttle::LoginThrottle,
+    app::password_hasher::{HashError, PasswordHasher},
+    app::revocations::RevocationFeed,
+    app::tokens::{AccessTokenIssuer, SigningKeys, SigningKeysError, Tokens},
+    grpc::IdentityHandlers,
+    repo::refresh_tokens,
+    repo::token_revocations,
+    settings::Settings,
 };
 
 /// How often expired refresh tokens and token revocations are deleted.
@@ -62,9 +58,7 @@ pub enum ApplicationError {
 
 /// A built service, bound to its port, not yet serving.
 pub struct Application {
-    server: GrpcServer,
-    routes: Routes,
-    pool: PgPool,
+    shell: Shell,
 }
 
 impl Application {
@@ -129,7 +123,7 @@ impl Application {
             tokens,
             verifier,
         );
-        let service = IdentityServiceServer::new(IdentityGrpc::new(
+        let service = IdentityServiceServer::new(IdentityHandlers::new(
             accounts,
             RevocationFeed::new(pool.clone()),
             &keys,
@@ -139,64 +133,59 @@ impl Application {
         .max_decoding_message_size(settings.server.max_message_bytes);
 
         let addr = settings.server.listen_addr;
-        let server = GrpcServer::bind(
+        let shell = Shell::bind(
             &settings.server,
             Reflection::of(
                 &[SERVICE_NAME],
                 interview_coach_proto::IDENTITY_DESCRIPTOR_SET,
             ),
+            Routes::new(service),
+            pool,
         )
         .await
         .map_err(|source| ApplicationError::Bind { addr, source })?;
-        tracing::info!(%addr, port = server.port(), "identity-service listening");
-        Ok(Self {
-            server,
-            routes: Routes::new(service),
-            pool,
-        })
+        tracing::info!(%addr, port = shell.port(), "identity-service listening");
+        Ok(Self { shell })
     }
 
     /// The port the listener is bound to (useful with port 0).
     pub fn port(&self) -> u16 {
-        self.server.port()
+        self.shell.port()
     }
 
-    /// Serves until `shutdown` resolves, then drains in-flight calls.
+    /// Serves until `shutdown` resolves, then drains in-flight calls and stops the sweeper.
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send,
     ) -> Result<(), ApplicationError> {
-        let sweeper = tokio::spawn(sweep_expired_tokens(self.pool.clone()));
-        let result = self.server.run(self.routes, self.pool, shutdown).await;
-        sweeper.abort();
-        Ok(result?)
+        let pool = self.shell.pool().clone();
+        self.shell
+            .background()
+            .every(EXPIRED_TOKEN_SWEEP_INTERVAL, true, move || {
+                sweep_expired_tokens(pool.clone())
+            });
+        Ok(self.shell.run_until_stopped(shutdown).await?)
     }
 }
 
-/// Deletes expired refresh tokens and token revocations now and then, so the tables do not
-/// grow forever.
+/// Deletes expired refresh tokens and token revocations, so the tables do not grow forever.
 async fn sweep_expired_tokens(pool: PgPool) {
-    let mut ticker = tokio::time::interval(EXPIRED_TOKEN_SWEEP_INTERVAL);
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        ticker.tick().await;
-        let now = Utc::now();
-        let mut conn = match pool.acquire().await {
-            Ok(conn) => conn,
-            Err(err) => {
-                tracing::warn!(error = %err, "cannot delete expired tokens");
-                continue;
-            }
-        };
-        match refresh_tokens_repo::delete_expired(&mut conn, now).await {
-            Ok(0) => {}
-            Ok(count) => tracing::info!(count, "expired refresh tokens deleted"),
-            Err(err) => tracing::warn!(error = %err, "cannot delete expired refresh tokens"),
+    let now = Utc::now();
+    let mut conn = match pool.acquire().await {
+        Ok(conn) => conn,
+        Err(err) => {
+            tracing::warn!(error = %err, "cannot delete expired tokens");
+            return;
         }
-        match token_revocations_repo::delete_expired(&mut conn, now).await {
-            Ok(0) => {}
-            Ok(count) => tracing::info!(count, "expired token revocations deleted"),
-            Err(err) => tracing::warn!(error = %err, "cannot delete expired token revocations"),
-        }
+    };
+    match refresh_tokens::delete_expired(&mut conn, now).await {
+        Ok(0) => {}
+        Ok(count) => tracing::info!(count, "expired refresh tokens deleted"),
+        Err(err) => tracing::warn!(error = %err, "cannot delete expired refresh tokens"),
+    }
+    match token_revocations::delete_expired(&mut conn, now).await {
+        Ok(0) => {}
+        Ok(count) => tracing::info!(count, "expired token revocations deleted"),
+        Err(err) => tracing::warn!(error = %err, "cannot delete expired token revocations"),
     }
 }

@@ -15,7 +15,7 @@ pub use access::{AccessToken, AccessTokenIssuer};
 pub use refresh::{RefreshToken, RefreshTokenError};
 pub use signing_keys::{SigningKey, SigningKeys, SigningKeysError, key_id};
 
-use crate::{error::IdentityError, refresh_tokens_repo as repo};
+use crate::{error::IdentityError, repo::refresh_tokens as repo};
 
 /// What a successful sign-in returns.
 #[derive(Debug, Clone)]
