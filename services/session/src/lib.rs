@@ -3,27 +3,23 @@
 //! It authenticates end users locally with identity's public keys, asks the evaluation
 //! service for questions and scores, and keeps pending evaluations as a durable queue in
 //! its own tables.
+//!
+//! Layers, top to bottom: [`grpc`] (handlers; messages ↔ domain values in `grpc::convert`)
+//! → [`app`] (use cases, in domain types) → [`repo`] (SQL, one module per table) and
+//! [`clients`] (identity's keys and revocations, the evaluation service), over [`domain`]
+//! (values that validate on construction). [`error`] maps every failure to a status in one
+//! place; [`startup`] wires it all; [`settings`] reads the environment.
 
-mod application;
-mod auth;
-mod config;
+mod app;
+mod clients;
 mod domain;
 mod error;
-mod evaluation_cache;
-mod evaluation_client;
-mod gauges;
-mod interview;
+mod grpc;
 mod page_token;
-mod progress;
-mod question_data;
-mod queue;
-mod quota;
 mod repo;
-mod revocations;
-mod service;
-mod sweeper;
-mod views;
+pub mod settings;
+mod startup;
 
-pub use application::Application;
-pub use config::Settings;
-pub use quota::QuotaSettings;
+pub use app::quota::QuotaSettings;
+pub use settings::Settings;
+pub use startup::Application;

@@ -10,9 +10,9 @@ use std::time::{Duration, Instant};
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use identity_service::{
-    config::{PasswordSettings, TokenSettings},
-    login_throttle::ThrottleSettings,
-    tokens::SigningKeys,
+    app::login_throttle::ThrottleSettings,
+    app::tokens::SigningKeys,
+    settings::{PasswordSettings, TokenSettings},
 };
 use interview_coach_common::{db::DatabaseSettings, probe, server::ServerSettings};
 use interview_coach_proto::{

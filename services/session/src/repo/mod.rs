@@ -1,6 +1,8 @@
 //! SQL on the session service's own tables: `interview_sessions`, `interview_questions`,
 //! `interview_answers`. Nothing here reads another service's table.
 
+pub mod question_data;
+
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -13,7 +15,7 @@ use uuid::Uuid;
 use crate::{
     domain::{ListQuery, NewAnswer, NewSession, SessionStatus},
     error::{Result, SessionError},
-    question_data::QuestionData,
+    repo::question_data::QuestionData,
 };
 
 /// Columns of a session with its question and answer counts.

@@ -3,22 +3,48 @@
 
 use std::{sync::Arc, time::Duration};
 
+use chrono::{DateTime, Utc};
 use interview_coach_common::{
     batch::{self, Batcher},
     db::HeldConnection,
 };
-use interview_coach_proto::{evaluation::v1::EvaluationView, session::v1 as pb};
+use interview_coach_proto::evaluation::v1::{self as eval_pb, EvaluationView};
 use rust_decimal::{Decimal, RoundingStrategy, prelude::FromPrimitive};
 use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::{
+    clients::evaluation::{EvaluationClient, EvaluationsByAnswer, by_answer},
     domain::{ListQuery, NewAnswer, NewSession, SessionStatus},
     error::{Result, SessionError},
-    evaluation_client::EvaluationClient,
     page_token::PageToken,
-    repo, views,
+    repo::{self, QuestionRow, SessionRow},
 };
+
+/// A session as read: its row and, in the detailed views, its questions with their answers
+/// and the evaluations known of them.
+#[derive(Clone, Debug)]
+pub struct SessionView {
+    /// The session.
+    pub row: SessionRow,
+    /// Its questions in order (empty in lists).
+    pub questions: Vec<QuestionRow>,
+    /// Evaluations by answer id.
+    pub evaluations: EvaluationsByAnswer,
+}
+
+/// An answer as stored, with its evaluation when it came back in time.
+#[derive(Clone, Debug)]
+pub struct SubmittedAnswer {
+    /// The answer's id.
+    pub id: Uuid,
+    /// Its text.
+    pub text: String,
+    /// When it was stored.
+    pub created_at: DateTime<Utc>,
+    /// Its evaluation, if ready.
+    pub evaluation: Option<Arc<eval_pb::Evaluation>>,
+}
 
 /// How often CompleteSession re-reads when answers arrive while it finishes.
 const FINISH_ATTEMPTS: usize = 3;
@@ -158,7 +184,7 @@ impl Interviews {
 
     /// Generates the questions first, then stores the session with them in one
     /// transaction: an evaluation outage writes nothing. Answers with the rows as stored.
-    pub async fn create(&self, user_id: Uuid, new: NewSession) -> Result<pb::Session> {
+    pub async fn create(&self, user_id: Uuid, new: NewSession) -> Result<SessionView> {
         let exclude =
             repo::recent_question_keys(&self.pool, user_id, self.recent_sessions_excluded).await?;
         let questions = self
@@ -178,16 +204,16 @@ impl Interviews {
             )));
         }
         let (row, questions) = repo::insert_session(&self.pool, user_id, &new, &questions).await?;
-        Ok(views::session(
-            &row,
+        Ok(SessionView {
+            row,
             questions,
-            &views::EvaluationsByAnswer::new(),
-        ))
+            evaluations: EvaluationsByAnswer::new(),
+        })
     }
 
     /// The session with its questions, answers and evaluations: one query, and a call to
     /// the evaluation service only when an evaluated answer's evaluation is not cached.
-    pub async fn get(&self, user_id: Uuid, session_id: Uuid) -> Result<pb::Session> {
+    pub async fn get(&self, user_id: Uuid, session_id: Uuid) -> Result<SessionView> {
         let (row, questions) =
             repo::session_with_questions(&self.pool, user_id, session_id).await?;
         let answers: Vec<(Uuid, bool)> = questions
@@ -198,7 +224,11 @@ impl Interviews {
             })
             .collect();
         let evaluations = self.evaluation.evaluations_of(row.id, &answers).await?;
-        Ok(views::session(&row, questions, &evaluations))
+        Ok(SessionView {
+            row,
+            questions,
+            evaluations,
+        })
     }
 
     /// A page of the user's sessions and the next page's token.
@@ -206,7 +236,7 @@ impl Interviews {
         &self,
         user_id: Uuid,
         query: ListQuery,
-    ) -> Result<(Vec<pb::Session>, String)> {
+    ) -> Result<(Vec<SessionView>, String)> {
         let mut rows = repo::list_sessions(&self.pool, user_id, &query).await?;
         let has_more = rows.len() as i64 > query.page_size;
         rows.truncate(query.page_size as usize);
@@ -219,10 +249,13 @@ impl Interviews {
             .encode(),
             _ => String::new(),
         };
-        let empty = views::EvaluationsByAnswer::new();
         Ok((
-            rows.iter()
-                .map(|row| views::session(row, Vec::new(), &empty))
+            rows.into_iter()
+                .map(|row| SessionView {
+                    row,
+                    questions: Vec::new(),
+                    evaluations: EvaluationsByAnswer::new(),
+                })
                 .collect(),
             next,
         ))
@@ -230,24 +263,21 @@ impl Interviews {
 
     /// Stores the answer, then asks for its evaluation for at most the configured wait; a
     /// slow or failed evaluation leaves it pending for the queue worker.
-    pub async fn submit(
-        &self,
-        user_id: Uuid,
-        answer: NewAnswer,
-    ) -> Result<pb::SubmitAnswerResponse> {
+    pub async fn submit(&self, user_id: Uuid, answer: NewAnswer) -> Result<SubmittedAnswer> {
         let wait = self.submit_wait.min(self.evaluation.evaluate_timeout());
         let (pending, created_at) = self
             .answers
             .submit((user_id, answer))
             .await
             .map_err(|err| SessionError::Internal(err.to_string()))??;
-        let stored = pb::Answer {
-            id: pending.answer_id.to_string(),
+        let mut stored = SubmittedAnswer {
+            id: pending.answer_id,
             text: pending.answer_text.clone(),
-            create_time: Some(interview_coach_common::time::timestamp(created_at)),
+            created_at,
+            evaluation: None,
         };
         if wait.is_zero() {
-            return Ok(pending_response(stored));
+            return Ok(stored);
         }
         match self
             .evaluation
@@ -260,15 +290,12 @@ impl Interviews {
                 if let Err(err) = self.mark_evaluated(pending.answer_id).await {
                     tracing::warn!(answer_id = %pending.answer_id, error = %err, "answer left pending after its evaluation");
                 }
-                Ok(pb::SubmitAnswerResponse {
-                    answer: Some(stored),
-                    evaluation_state: pb::EvaluationState::Evaluated as i32,
-                    evaluation: Some(views::evaluation(&evaluation)),
-                })
+                stored.evaluation = Some(evaluation);
+                Ok(stored)
             }
             Err(err) => {
                 tracing::info!(answer_id = %pending.answer_id, error = %err, "evaluation not ready inline; left pending");
-                Ok(pending_response(stored))
+                Ok(stored)
             }
         }
     }
@@ -298,7 +325,7 @@ impl Interviews {
                     }
                 }
             }
-            let scores = views::by_answer(
+            let scores = by_answer(
                 self.evaluation
                     .list_for_sessions(&[session_id], EvaluationView::Basic)
                     .await?,
@@ -368,14 +395,6 @@ impl Interviews {
 /// Two decimals, halves away from zero (as Postgres' ROUND does).
 pub fn round2(value: Decimal) -> Decimal {
     value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
-}
-
-fn pending_response(answer: pb::Answer) -> pb::SubmitAnswerResponse {
-    pb::SubmitAnswerResponse {
-        answer: Some(answer),
-        evaluation_state: pb::EvaluationState::Pending as i32,
-        evaluation: None,
-    }
 }
 
 fn already_finished(status: &str) -> SessionError {

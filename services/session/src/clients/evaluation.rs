@@ -2,7 +2,7 @@
 //! call, a deadline on every call, a retry only where repeating is harmless, and the
 //! evaluations it returned kept in a cache (they never change).
 
-use std::{future::Future, sync::Arc, time::Duration};
+use std::{collections::HashMap, future::Future, sync::Arc, time::Duration};
 
 use interview_coach_common::{
     domain::{Difficulty, InterviewType},
@@ -17,10 +17,24 @@ use tracing::{Instrument, Span};
 use uuid::Uuid;
 
 use crate::{
+    clients::evaluation_cache::EvaluationCache,
     error::{Result, SessionError},
-    evaluation_cache::EvaluationCache,
-    views::EvaluationsByAnswer,
 };
+
+/// Evaluations of a session by answer id.
+pub type EvaluationsByAnswer = HashMap<Uuid, Arc<pb::Evaluation>>;
+
+/// Indexes evaluations by their answer.
+pub fn by_answer(evaluations: Vec<pb::Evaluation>) -> EvaluationsByAnswer {
+    evaluations
+        .into_iter()
+        .filter_map(|e| {
+            Uuid::parse_str(&e.answer_id)
+                .ok()
+                .map(|id| (id, Arc::new(e)))
+        })
+        .collect()
+}
 
 /// Most session ids one ListEvaluations call takes.
 const SESSIONS_PER_CALL: usize = 100;

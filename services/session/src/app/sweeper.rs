@@ -4,9 +4,7 @@
 
 use std::time::Duration;
 
-use tokio::sync::watch;
-
-use crate::{error::SessionError, interview::Interviews, repo};
+use crate::{app::interview::Interviews, error::SessionError, repo};
 
 /// Sessions handled per round.
 const BATCH: i64 = 100;
@@ -33,25 +31,11 @@ pub async fn sweep(interviews: &Interviews, grace: Duration) -> Result<usize, Se
     Ok(closed)
 }
 
-/// Runs a round every `interval` until `stop` turns true.
-pub async fn run(
-    interviews: Interviews,
-    interval: Duration,
-    grace: Duration,
-    mut stop: watch::Receiver<bool>,
-) {
-    loop {
-        tokio::select! {
-            _ = stop.changed() => return,
-            () = tokio::time::sleep(interval) => {}
-        }
-        if *stop.borrow() {
-            return;
-        }
-        match sweep(&interviews, grace).await {
-            Ok(0) => {}
-            Ok(closed) => tracing::info!(closed, "sweeper closed expired sessions"),
-            Err(err) => tracing::warn!(error = %err, "sweeper round failed"),
-        }
+/// One round, logged: what the background task runs every interval.
+pub async fn round(interviews: &Interviews, grace: Duration) {
+    match sweep(interviews, grace).await {
+        Ok(0) => {}
+        Ok(closed) => tracing::info!(closed, "sweeper closed expired sessions"),
+        Err(err) => tracing::warn!(error = %err, "sweeper round failed"),
     }
 }

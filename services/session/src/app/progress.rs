@@ -13,10 +13,10 @@ use rust_decimal::{
 use uuid::Uuid;
 
 use crate::{
+    app::interview::round2,
+    clients::evaluation::EvaluationClient,
     domain::SessionStatus,
     error::Result,
-    evaluation_client::EvaluationClient,
-    interview::round2,
     repo::{self, ProgressRow},
 };
 

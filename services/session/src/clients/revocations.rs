@@ -21,7 +21,6 @@ use interview_coach_common::{auth::LEEWAY_SECS, observability};
 use interview_coach_proto::identity::v1::{
     ListTokenRevocationsRequest, TokenRevocation, identity_service_client::IdentityServiceClient,
 };
-use tokio::sync::watch;
 use tonic::transport::Channel;
 use tracing::Instrument;
 use uuid::Uuid;
@@ -189,20 +188,6 @@ impl RevocationFeed {
             );
         }
         self.failing = true;
-    }
-}
-
-/// Polls every `interval` until `stop` turns true (the first poll is the caller's, at start).
-pub async fn run(mut feed: RevocationFeed, interval: Duration, mut stop: watch::Receiver<bool>) {
-    loop {
-        tokio::select! {
-            _ = stop.changed() => return,
-            () = tokio::time::sleep(interval) => {}
-        }
-        if *stop.borrow() {
-            return;
-        }
-        feed.poll().await;
     }
 }
 

@@ -9,7 +9,7 @@ use interview_coach_common::{
 };
 use secrecy::SecretString;
 
-use crate::quota::QuotaSettings;
+use crate::app::quota::QuotaSettings;
 
 /// Everything the service needs to start.
 #[derive(Clone, Debug)]

@@ -1,6 +1,8 @@
 //! The gRPC adapter: authenticate, validate into domain types, call the use case, map the
 //! error in one place (`From<SessionError> for Status`).
 
+pub mod convert;
+
 use std::sync::Arc;
 
 use interview_coach_proto::session::v1::{self as pb, session_service_server::SessionService};
@@ -8,21 +10,21 @@ use tonic::{Request, Response, Status};
 use uuid::Uuid;
 
 use crate::{
-    auth::Authenticator,
+    app::interview::Interviews,
+    app::progress,
+    app::quota::Quotas,
+    clients::identity_keys::Authenticator,
     domain::{ListQuery, NewAnswer, NewSession, parse_session_id},
-    interview::Interviews,
-    progress,
-    quota::Quotas,
 };
 
 /// The SessionService implementation.
-pub struct SessionApi {
+pub struct SessionHandlers {
     auth: Arc<Authenticator>,
     interviews: Interviews,
     quotas: Quotas,
 }
 
-impl SessionApi {
+impl SessionHandlers {
     /// Wires the service.
     pub fn new(auth: Arc<Authenticator>, interviews: Interviews, quotas: Quotas) -> Self {
         Self {
@@ -38,7 +40,7 @@ impl SessionApi {
 }
 
 #[tonic::async_trait]
-impl SessionService for SessionApi {
+impl SessionService for SessionHandlers {
     async fn create_session(
         &self,
         request: Request<pb::CreateSessionRequest>,
@@ -48,7 +50,7 @@ impl SessionService for SessionApi {
         self.quotas.check_create_session(user).await?;
         let session = self.interviews.create(user, new).await?;
         Ok(Response::new(pb::CreateSessionResponse {
-            session: Some(session),
+            session: Some(convert::session(session)),
         }))
     }
 
@@ -60,7 +62,7 @@ impl SessionService for SessionApi {
         let session_id = parse_session_id(&request.get_ref().session_id)?;
         let session = self.interviews.get(user, session_id).await?;
         Ok(Response::new(pb::GetSessionResponse {
-            session: Some(session),
+            session: Some(convert::session(session)),
         }))
     }
 
@@ -72,7 +74,7 @@ impl SessionService for SessionApi {
         let query = ListQuery::parse(request.get_ref())?;
         let (sessions, next_page_token) = self.interviews.list(user, query).await?;
         Ok(Response::new(pb::ListSessionsResponse {
-            sessions,
+            sessions: sessions.into_iter().map(convert::session).collect(),
             next_page_token,
         }))
     }
@@ -84,7 +86,9 @@ impl SessionService for SessionApi {
         let user = self.user(&request).await?;
         let answer = NewAnswer::parse(request.into_inner())?;
         self.quotas.check_submit_answer(user).await?;
-        Ok(Response::new(self.interviews.submit(user, answer).await?))
+        Ok(Response::new(convert::submitted(
+            self.interviews.submit(user, answer).await?,
+        )))
     }
 
     async fn complete_session(
@@ -96,7 +100,7 @@ impl SessionService for SessionApi {
         self.interviews.complete(Some(user), session_id).await?;
         let session = self.interviews.get(user, session_id).await?;
         Ok(Response::new(pb::CompleteSessionResponse {
-            session: Some(session),
+            session: Some(convert::session(session)),
         }))
     }
 
@@ -109,7 +113,7 @@ impl SessionService for SessionApi {
         self.interviews.abandon(Some(user), session_id).await?;
         let session = self.interviews.get(user, session_id).await?;
         Ok(Response::new(pb::AbandonSessionResponse {
-            session: Some(session),
+            session: Some(convert::session(session)),
         }))
     }
 

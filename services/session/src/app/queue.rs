@@ -6,9 +6,10 @@
 
 use std::time::Duration;
 
-use tokio::{sync::watch, task::JoinSet};
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
 
-use crate::{interview::Interviews, repo};
+use crate::{app::interview::Interviews, repo};
 
 /// Worker settings.
 #[derive(Clone, Copy, Debug)]
@@ -29,8 +30,9 @@ pub fn backoff(attempts: i32, max: Duration) -> Duration {
     Duration::from_millis(500u64.saturating_mul(1 << exponent)).min(max)
 }
 
-/// Runs until `stop` turns true.
-pub async fn run(interviews: Interviews, settings: QueueSettings, mut stop: watch::Receiver<bool>) {
+/// Runs until `stop` is cancelled: claims due answers, evaluates them, and pauses only
+/// when the queue was not full.
+pub async fn run(interviews: Interviews, settings: QueueSettings, stop: CancellationToken) {
     let lease = interviews.evaluation().evaluate_timeout() + Duration::from_secs(5);
     loop {
         let claimed = match repo::claim_due(interviews.pool(), settings.batch, lease).await {
@@ -72,19 +74,16 @@ pub async fn run(interviews: Interviews, settings: QueueSettings, mut stop: watc
         }
         while calls.join_next().await.is_some() {}
 
+        if stop.is_cancelled() {
+            return;
+        }
         if full_batch {
             // More may be due right now.
-            if *stop.borrow() {
-                return;
-            }
             continue;
         }
         tokio::select! {
-            _ = stop.changed() => return,
+            () = stop.cancelled() => return,
             () = tokio::time::sleep(settings.interval) => {}
-        }
-        if *stop.borrow() {
-            return;
         }
     }
 }

@@ -4,7 +4,7 @@
 //! token names an unknown `kid` — at most once per `min_refresh_interval`, one fetch at a
 //! time — so there is no identity call per request, and an identity outage leaves the
 //! cached keys working. A verified token is then checked against the revocations identity
-//! published (kept in memory by [`crate::revocations`]).
+//! published (kept in memory by [`crate::clients::revocations`]).
 
 use std::{
     sync::Arc,
@@ -22,7 +22,7 @@ use tokio::sync::Mutex;
 use tonic::{metadata::MetadataMap, transport::Channel};
 use tracing::Instrument;
 
-use crate::revocations::RevokedTokens;
+use crate::clients::revocations::RevokedTokens;
 
 /// Authenticates end users.
 pub struct Authenticator {

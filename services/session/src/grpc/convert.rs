@@ -1,6 +1,5 @@
-//! Stored rows and evaluations turned into the session contract's messages.
-
-use std::{collections::HashMap, sync::Arc};
+//! The only place the session contract's messages meet domain values: read models and
+//! evaluations turned into messages.
 
 use chrono::{TimeDelta, Utc};
 use interview_coach_common::{
@@ -9,28 +8,13 @@ use interview_coach_common::{
 };
 use interview_coach_proto::{evaluation::v1 as eval_pb, session::v1 as pb};
 use rust_decimal::prelude::ToPrimitive;
-use uuid::Uuid;
 
 use crate::{
+    app::interview::{SessionView, SubmittedAnswer},
+    clients::evaluation::EvaluationsByAnswer,
     domain::SessionStatus,
-    question_data::QuestionData,
-    repo::{QuestionRow, SessionRow},
+    repo::{QuestionRow, SessionRow, question_data::QuestionData},
 };
-
-/// Evaluations of a session by answer id.
-pub type EvaluationsByAnswer = HashMap<Uuid, Arc<eval_pb::Evaluation>>;
-
-/// Indexes evaluations by their answer.
-pub fn by_answer(evaluations: Vec<eval_pb::Evaluation>) -> EvaluationsByAnswer {
-    evaluations
-        .into_iter()
-        .filter_map(|e| {
-            Uuid::parse_str(&e.answer_id)
-                .ok()
-                .map(|id| (id, Arc::new(e)))
-        })
-        .collect()
-}
 
 /// The session contract's view of an evaluation.
 pub fn evaluation(e: &eval_pb::Evaluation) -> pb::Evaluation {
@@ -87,8 +71,35 @@ fn question(row: QuestionRow, evaluations: &EvaluationsByAnswer) -> pb::Question
     }
 }
 
-/// A session; with `questions` for the detailed views, without for lists.
-pub fn session(
+/// A session; with its questions in the detailed views, without in lists.
+pub fn session(view: SessionView) -> pb::Session {
+    let SessionView {
+        row,
+        questions,
+        evaluations,
+    } = view;
+    session_message(&row, questions, &evaluations)
+}
+
+/// The response of SubmitAnswer.
+pub fn submitted(answer: SubmittedAnswer) -> pb::SubmitAnswerResponse {
+    let evaluation = answer.evaluation.as_deref().map(evaluation);
+    pb::SubmitAnswerResponse {
+        answer: Some(pb::Answer {
+            id: answer.id.to_string(),
+            text: answer.text,
+            create_time: Some(timestamp(answer.created_at)),
+        }),
+        evaluation_state: if evaluation.is_some() {
+            pb::EvaluationState::Evaluated
+        } else {
+            pb::EvaluationState::Pending
+        } as i32,
+        evaluation,
+    }
+}
+
+fn session_message(
     row: &SessionRow,
     questions: Vec<QuestionRow>,
     evaluations: &EvaluationsByAnswer,

@@ -1,0 +1,188 @@
+//! Building and running the session service.
+
+use std::{future::Future, sync::Arc, time::Duration};
+
+use interview_coach_common::{
+    auth::TokenVerifier, config::ConfigError, db, server::Reflection,
+    service_auth::ServiceCredential, startup::Shell,
+};
+use interview_coach_proto::{
+    identity::v1::identity_service_client::IdentityServiceClient,
+    session::v1::session_service_server::{SERVICE_NAME, SessionServiceServer},
+};
+use sqlx::{PgPool, migrate::MigrateError};
+use tonic::{service::Routes, transport::Endpoint};
+
+use crate::{
+    app::gauges,
+    app::interview::Interviews,
+    app::queue::{self, QueueSettings},
+    app::quota::Quotas,
+    app::sweeper,
+    clients::evaluation::EvaluationClient,
+    clients::evaluation_cache::EvaluationCache,
+    clients::identity_keys::Authenticator,
+    clients::revocations::{RevocationFeed, RevokedTokens},
+    grpc::SessionHandlers,
+    settings::Settings,
+};
+
+/// Why the service cannot start, or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum ApplicationError {
+    /// A bad setting.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// Migrations failed.
+    #[error("cannot apply migrations: {0}")]
+    Migrate(#[from] MigrateError),
+    /// A downstream URL is not a URL.
+    #[error("invalid configuration: {0}: not a valid URL")]
+    Url(&'static str),
+    /// The listener cannot be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: std::net::SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The server failed.
+    #[error("server: {0}")]
+    Serve(#[from] tonic::transport::Error),
+}
+
+/// A built service: listening, not yet serving.
+pub struct Application {
+    shell: Shell,
+    settings: Settings,
+    interviews: Interviews,
+    auth: Arc<Authenticator>,
+    revocations: RevocationFeed,
+}
+
+fn channel(url: &str, var: &'static str) -> Result<tonic::transport::Channel, ApplicationError> {
+    Ok(Endpoint::from_shared(url.to_owned())
+        .map_err(|_| ApplicationError::Url(var))?
+        .connect_timeout(Duration::from_secs(2))
+        .tcp_nodelay(true)
+        .http2_keep_alive_interval(Duration::from_secs(30))
+        .keep_alive_while_idle(true)
+        .connect_lazy())
+}
+
+impl Application {
+    /// Connects (lazily) to the database, applies migrations and binds the listener.
+    pub async fn build(settings: Settings) -> Result<Self, ApplicationError> {
+        let pool = settings.database.pool()?;
+        Self::build_with_pool(settings, pool).await
+    }
+
+    /// Like [`Application::build`] with a given pool (tests).
+    pub async fn build_with_pool(
+        settings: Settings,
+        pool: PgPool,
+    ) -> Result<Self, ApplicationError> {
+        if settings.database.migrate {
+            db::migrate(&pool).await?;
+        }
+
+        let verifier = TokenVerifier::new(&settings.jwt_issuer, &settings.jwt_audience);
+        let identity = IdentityServiceClient::new(channel(&settings.identity_url, "IDENTITY_URL")?);
+        let revoked = Arc::new(RevokedTokens::default());
+        let auth = Arc::new(Authenticator::new(
+            verifier,
+            revoked.clone(),
+            identity.clone(),
+            settings.identity_timeout,
+            settings.key_refresh_min_interval,
+        ));
+        let revocations = RevocationFeed::new(revoked, identity, settings.identity_timeout);
+        let evaluation = EvaluationClient::new(
+            channel(&settings.evaluation_url, "EVALUATION_URL")?,
+            ServiceCredential::new(settings.service_token.clone()),
+            settings.generate_timeout,
+            settings.evaluate_timeout,
+            EvaluationCache::new(settings.evaluation_cache_bytes),
+        );
+        let interviews = Interviews::new(
+            pool.clone(),
+            evaluation,
+            settings.submit_wait,
+            settings.recent_sessions_excluded,
+        );
+        let api = SessionServiceServer::new(SessionHandlers::new(
+            Arc::clone(&auth),
+            interviews.clone(),
+            Quotas::new(pool.clone(), settings.quotas),
+        ))
+        .max_decoding_message_size(settings.server.max_message_bytes);
+        let addr = settings.server.listen_addr;
+        let shell = Shell::bind(
+            &settings.server,
+            Reflection::of(
+                &[SERVICE_NAME],
+                interview_coach_proto::SESSION_DESCRIPTOR_SET,
+            ),
+            Routes::new(api),
+            pool,
+        )
+        .await
+        .map_err(|source| ApplicationError::Bind { addr, source })?;
+        tracing::info!(%addr, port = shell.port(), "session-service listening");
+        Ok(Self {
+            shell,
+            settings,
+            interviews,
+            auth,
+            revocations,
+        })
+    }
+
+    /// The bound port (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.shell.port()
+    }
+
+    /// Serves until `shutdown` resolves, then drains within the configured bound; the
+    /// background work (revocation polling, the evaluation queue, the gauges, the sweeper)
+    /// runs beside it and stops with it.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send,
+    ) -> Result<(), ApplicationError> {
+        // Identity may still be starting: a failure here is retried on the first unknown kid.
+        if !self.auth.refresh_keys(true).await {
+            tracing::warn!("signing keys not loaded yet; will fetch on first request");
+        }
+        // Likewise retried every poll (the failure is logged by the feed).
+        let mut revocations = self.revocations;
+        revocations.poll().await;
+        let background = self.shell.background();
+        let revocations = Arc::new(tokio::sync::Mutex::new(revocations));
+        background.every(self.settings.revocation_poll_interval, false, move || {
+            let revocations = Arc::clone(&revocations);
+            async move {
+                revocations.lock().await.poll().await;
+            }
+        });
+        let (interviews, settings) = (self.interviews.clone(), &self.settings);
+        let queue_settings = QueueSettings {
+            interval: settings.worker_interval,
+            batch: settings.worker_batch,
+            retry_max: settings.retry_max,
+        };
+        background.spawn(move |stop| queue::run(interviews, queue_settings, stop));
+        let pool = self.shell.pool().clone();
+        background.every(GAUGE_INTERVAL, true, move || gauges::sample(pool.clone()));
+        let (interviews, grace) = (self.interviews.clone(), settings.session_grace);
+        background.every(settings.sweeper_interval, false, move || {
+            let interviews = interviews.clone();
+            async move { sweeper::round(&interviews, grace).await }
+        });
+        Ok(self.shell.run_until_stopped(shutdown).await?)
+    }
+}
+
+/// How often the gauges are sampled.
+const GAUGE_INTERVAL: Duration = Duration::from_secs(5);
