@@ -5,6 +5,14 @@ use std::fmt;
 
 use interview_coach_proto::common::v1 as pb;
 
+use crate::text::BoundedText;
+
+/// Longest answer accepted, in characters (session stores it, evaluation scores it).
+pub const MAX_ANSWER_CHARS: usize = 10_000;
+
+/// A candidate's answer: 1 to [`MAX_ANSWER_CHARS`] characters, not blank, no NUL.
+pub type AnswerText = BoundedText<MAX_ANSWER_CHARS>;
+
 /// Kind of interview, stored as `technical`, `behavioral`, `system-design`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InterviewType {

@@ -2,7 +2,7 @@
 //! telemetry, the gRPC server scaffold (health, reflection, graceful drain) and the shell a
 //! service runs in (server, routes, background tasks), database pool
 //! and migrations, access-token verification, the service credential, status helpers and
-//! the interview vocabulary, what counts as blank text.
+//! the interview vocabulary, what counts as blank text, paging.
 
 #![warn(missing_docs)]
 
@@ -14,6 +14,7 @@ pub mod db;
 pub mod domain;
 pub mod message_limit;
 pub mod observability;
+pub mod paging;
 pub mod probe;
 pub mod server;
 pub mod service_auth;

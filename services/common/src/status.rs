@@ -33,6 +33,14 @@ impl FieldViolations {
         }
     }
 
+    /// A UUID field (surrounding white space ignored); records a violation otherwise.
+    pub fn uuid(&mut self, field: &str, value: &str) -> Option<uuid::Uuid> {
+        self.check(
+            field,
+            uuid::Uuid::parse_str(value.trim()).map_err(|_| "must be a UUID"),
+        )
+    }
+
     /// True when nothing was recorded.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

@@ -1,4 +1,4 @@
-//! Free text from clients: what counts as blank.
+//! Free text from clients: what counts as blank, and bounded required texts.
 
 use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 
@@ -18,9 +18,53 @@ pub fn is_blank(text: &str) -> bool {
     })
 }
 
+/// A text of 1 to `MAX` characters that is not blank (see [`is_blank`]) and has no NUL
+/// (which Postgres text cannot hold). Kept as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BoundedText<const MAX: usize>(String);
+
+impl<const MAX: usize> BoundedText<MAX> {
+    /// Validates `text`.
+    pub fn new(text: String) -> Result<Self, String> {
+        if is_blank(&text) {
+            return Err("must not be empty".to_owned());
+        }
+        if text.chars().count() > MAX {
+            return Err(format!("must be at most {MAX} characters"));
+        }
+        if text.contains('\0') {
+            return Err("must not contain NUL characters".to_owned());
+        }
+        Ok(Self(text))
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The text, owned.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bounded_text_counts_characters_and_refuses_blank_and_nul() {
+        type Short = BoundedText<3>;
+        assert!(Short::new("   \n".into()).is_err());
+        assert!(Short::new("\u{200B}".into()).is_err());
+        assert!(Short::new("a\0b".into()).is_err());
+        assert_eq!(
+            Short::new("ééé".into()).map(|t| t.into_string()),
+            Ok("ééé".into())
+        );
+        assert!(Short::new("éééé".into()).is_err());
+    }
 
     #[test]
     fn invisible_characters_are_blank_and_visible_ones_are_not() {

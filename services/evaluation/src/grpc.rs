@@ -3,7 +3,10 @@
 
 use std::sync::Arc;
 
-use interview_coach_common::time::timestamp;
+use interview_coach_common::{
+    paging::{self, Cursor},
+    time::timestamp,
+};
 use interview_coach_proto::{
     common::v1 as common_pb,
     evaluation::v1::{self as pb, evaluation_service_server::EvaluationService},
@@ -17,7 +20,6 @@ use crate::{
     counters,
     error::EvaluationError,
     evaluator::{Evaluator, Submission},
-    page_token::Cursor,
     questions::{Generated, QuestionGenerator},
     request::{self, EvaluateAnswer, GenerateQuestions, ListEvaluations},
     rubric::{Confidence, KeyPoint, RedFlag, Rubric, Severity},
@@ -148,29 +150,19 @@ impl EvaluationApi {
         request: pb::ListEvaluationsRequest,
     ) -> Result<pb::ListEvaluationsResponse, EvaluationError> {
         let command = ListEvaluations::try_from(request)?;
-        // One extra row tells whether there is a next page.
         let mut rows = store::list(
             &self.pool,
             &command.session_ids,
             command.after,
-            command.page_size + 1,
+            command.page_size.fetch_limit(),
             command.basic,
         )
         .await?;
-        let next_page_token = if rows.len() > command.page_size {
-            rows.truncate(command.page_size);
-            rows.last()
-                .map(|last| {
-                    Cursor {
-                        created_at: last.created_at,
-                        id: last.id,
-                    }
-                    .encode()
-                })
-                .unwrap_or_default()
-        } else {
-            String::new()
-        };
+        let next_page_token = paging::next_page(&mut rows, command.page_size, |last| Cursor {
+            created_at: last.created_at,
+            id: last.id,
+            scope: String::new(),
+        });
         Ok(pb::ListEvaluationsResponse {
             evaluations: rows
                 .into_iter()

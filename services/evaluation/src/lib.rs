@@ -9,7 +9,6 @@ pub mod error;
 pub mod evaluator;
 pub mod grpc;
 pub mod llm;
-pub mod page_token;
 pub mod provenance;
 pub mod questions;
 pub mod request;

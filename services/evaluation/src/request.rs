@@ -2,25 +2,21 @@
 //! INVALID_ARGUMENT with one field violation per bad field. Nothing below trusts raw input.
 
 use interview_coach_common::{
-    domain::{Difficulty, InterviewType},
+    domain::{AnswerText, Difficulty, InterviewType},
+    paging::{AboveMax, Cursor, PageSize, PageSizes},
     status::FieldViolations,
-    text::is_blank,
+    text::{BoundedText, is_blank},
 };
 use interview_coach_proto::{common::v1 as common_pb, evaluation::v1 as pb};
 use uuid::Uuid;
 
-use crate::{
-    page_token::Cursor,
-    rubric::{
-        KeyPoint, KeyPointSource, MAX_RED_FLAGS, MAX_REFERENCE_CHARS, RedFlag, RedFlagSource,
-        SentRubric, Severity, Topic,
-    },
+use crate::rubric::{
+    KeyPoint, KeyPointSource, MAX_RED_FLAGS, MAX_REFERENCE_CHARS, RedFlag, RedFlagSource,
+    SentRubric, Severity, Topic,
 };
 
 /// Longest question text, in characters.
 pub const MAX_QUESTION_CHARS: usize = 4000;
-/// Longest answer text, in characters.
-pub const MAX_ANSWER_CHARS: usize = 10_000;
 /// Most hints per question.
 pub const MAX_HINTS: usize = 10;
 /// Longest hint, in characters.
@@ -35,53 +31,16 @@ pub const MAX_KEY_BYTES: usize = 200;
 pub const COUNT_RANGE: std::ops::RangeInclusive<i32> = 1..=10;
 /// Most sessions per ListEvaluations call.
 pub const MAX_SESSIONS: usize = 100;
-/// Page size when none is given.
-pub const DEFAULT_PAGE_SIZE: usize = 100;
-/// Largest page.
-pub const MAX_PAGE_SIZE: usize = 1000;
-
-/// A text of 1 to `MAX` characters that is not blank (white space and invisible characters
-/// only) and has no NUL (which Postgres text cannot hold).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BoundedText<const MAX: usize>(String);
+/// ListEvaluations' page sizes: its callers are our services, so a page above the maximum
+/// is a bug and refused rather than cut.
+pub const EVALUATION_PAGES: PageSizes = PageSizes {
+    default: 100,
+    max: 1000,
+    above_max: AboveMax::Refuse,
+};
 
 /// The question as asked.
 pub type QuestionText = BoundedText<MAX_QUESTION_CHARS>;
-/// The candidate's answer.
-pub type AnswerText = BoundedText<MAX_ANSWER_CHARS>;
-
-impl<const MAX: usize> BoundedText<MAX> {
-    /// Validates `text` (kept as written).
-    pub fn parse(text: &str) -> Result<Self, String> {
-        if is_blank(text) {
-            return Err("must not be empty".to_owned());
-        }
-        if text.chars().count() > MAX {
-            return Err(format!("must be at most {MAX} characters"));
-        }
-        if text.contains('\0') {
-            return Err("must not contain NUL characters".to_owned());
-        }
-        Ok(Self(text.to_owned()))
-    }
-
-    /// The text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The text, owned.
-    pub fn into_string(self) -> String {
-        self.0
-    }
-}
-
-fn uuid(violations: &mut FieldViolations, field: &str, value: &str) -> Option<Uuid> {
-    violations.check(
-        field,
-        Uuid::parse_str(value.trim()).map_err(|_| "must be a UUID"),
-    )
-}
 
 fn interview_type(violations: &mut FieldViolations, value: i32) -> Option<InterviewType> {
     violations.check(
@@ -272,13 +231,16 @@ impl TryFrom<pb::EvaluateAnswerRequest> for EvaluateAnswer {
 
     fn try_from(request: pb::EvaluateAnswerRequest) -> Result<Self, FieldViolations> {
         let mut v = FieldViolations::new();
-        let session_id = uuid(&mut v, "session_id", &request.session_id);
-        let question_id = uuid(&mut v, "question_id", &request.question_id);
-        let answer_id = uuid(&mut v, "answer_id", &request.answer_id);
-        let question_text = v.check("question_text", QuestionText::parse(&request.question_text));
+        let session_id = v.uuid("session_id", &request.session_id);
+        let question_id = v.uuid("question_id", &request.question_id);
+        let answer_id = v.uuid("answer_id", &request.answer_id);
+        let question_text = v.check(
+            "question_text",
+            QuestionText::new(request.question_text.clone()),
+        );
         let interview_type = interview_type(&mut v, request.interview_type);
         let difficulty = difficulty(&mut v, request.difficulty);
-        let answer_text = v.check("answer_text", AnswerText::parse(&request.answer_text));
+        let answer_text = v.check("answer_text", AnswerText::new(request.answer_text.clone()));
         let question_key = request.question_key.trim();
         if question_key.len() > MAX_KEY_BYTES {
             v.add(
@@ -336,7 +298,7 @@ impl TryFrom<pb::EvaluateAnswerRequest> for EvaluateAnswer {
 /// A checked answer id (GetEvaluation).
 pub fn answer_id(request: &pb::GetEvaluationRequest) -> Result<Uuid, FieldViolations> {
     let mut v = FieldViolations::new();
-    match uuid(&mut v, "answer_id", &request.answer_id) {
+    match v.uuid("answer_id", &request.answer_id) {
         Some(id) => Ok(id),
         None => Err(v),
     }
@@ -353,7 +315,7 @@ fn session_ids(v: &mut FieldViolations, ids: &[String]) -> Vec<Uuid> {
     let mut session_ids: Vec<Uuid> = ids
         .iter()
         .enumerate()
-        .filter_map(|(i, id)| uuid(v, &format!("session_ids[{i}]"), id))
+        .filter_map(|(i, id)| v.uuid(&format!("session_ids[{i}]"), id))
         .collect();
     session_ids.sort_unstable();
     session_ids.dedup();
@@ -375,7 +337,7 @@ pub struct ListEvaluations {
     /// 1 to 100 distinct sessions.
     pub session_ids: Vec<Uuid>,
     /// 1 to 1000.
-    pub page_size: usize,
+    pub page_size: PageSize,
     /// Start after this row.
     pub after: Option<Cursor>,
     /// Ids and scores only (EVALUATION_VIEW_BASIC).
@@ -388,17 +350,7 @@ impl TryFrom<pb::ListEvaluationsRequest> for ListEvaluations {
     fn try_from(request: pb::ListEvaluationsRequest) -> Result<Self, FieldViolations> {
         let mut v = FieldViolations::new();
         let session_ids = session_ids(&mut v, &request.session_ids);
-        let page_size = match request.page_size {
-            0 => Some(DEFAULT_PAGE_SIZE),
-            n if n > 0 && n as usize <= MAX_PAGE_SIZE => Some(n as usize),
-            _ => {
-                v.add(
-                    "page_size",
-                    format!("must be from 1 to {MAX_PAGE_SIZE} (0 for {DEFAULT_PAGE_SIZE})"),
-                );
-                None
-            }
-        };
+        let page_size = v.check("page_size", EVALUATION_PAGES.parse(request.page_size));
         let basic = v.check(
             "view",
             match pb::EvaluationView::try_from(request.view) {
@@ -407,12 +359,10 @@ impl TryFrom<pb::ListEvaluationsRequest> for ListEvaluations {
                 Err(_) => Err("must be EVALUATION_VIEW_BASIC or EVALUATION_VIEW_FULL"),
             },
         );
-        let after = if request.page_token.is_empty() {
-            Some(None)
-        } else {
-            v.check("page_token", Cursor::decode(&request.page_token))
-                .map(Some)
-        };
+        let after = v.check(
+            "page_token",
+            Cursor::decode_optional(&request.page_token, ""),
+        );
         match (page_size, after, basic) {
             (Some(page_size), Some(after), Some(basic)) if v.is_empty() => Ok(Self {
                 session_ids,
@@ -509,7 +459,7 @@ mod tests {
             }) {
                 prop_assert!((0..=2).contains(&view));
                 prop_assert_eq!(query.basic, view == 1);
-                prop_assert!((1..=MAX_PAGE_SIZE).contains(&query.page_size));
+                prop_assert!((1..=1000).contains(&query.page_size.get()));
                 prop_assert!(!query.session_ids.is_empty());
             }
         }
@@ -517,8 +467,8 @@ mod tests {
 
     #[test]
     fn nul_is_refused_in_every_text() {
-        assert!(AnswerText::parse("an\0answer").is_err());
-        assert!(QuestionText::parse("what\0?").is_err());
+        assert!(AnswerText::new("an\0answer".into()).is_err());
+        assert!(QuestionText::new("what\0?".into()).is_err());
         let request = |hint: &str, point: &str| pb::EvaluateAnswerRequest {
             session_id: Uuid::nil().to_string(),
             question_id: Uuid::nil().to_string(),

@@ -7,15 +7,13 @@ use chrono::{DateTime, Utc};
 use interview_coach_common::{
     batch::{self, Batcher},
     db::HeldConnection,
+    paging::Cursor,
 };
 use rust_decimal::Decimal;
 use sqlx::{PgExecutor, PgPool, Postgres, types::Json};
 use uuid::Uuid;
 
-use crate::{
-    error::EvaluationError, page_token::Cursor, provenance::Provenance, rubric::Confidence,
-    score::Score,
-};
+use crate::{error::EvaluationError, provenance::Provenance, rubric::Confidence, score::Score};
 
 /// An evaluation to store.
 #[derive(Clone, Debug)]
@@ -360,10 +358,9 @@ pub async fn list(
     pool: &PgPool,
     session_ids: &[Uuid],
     after: Option<Cursor>,
-    limit: usize,
+    limit: i64,
     basic: bool,
 ) -> Result<Vec<Evaluation>, EvaluationError> {
-    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let columns = if basic { BASIC_COLUMNS } else { COLUMNS };
     let sessions = match session_ids {
         [_] => "session_id = $1",

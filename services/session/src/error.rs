@@ -1,11 +1,18 @@
 //! The one error type of the session service and its mapping to gRPC status codes.
 
-use interview_coach_common::{auth::AuthError, db, status};
+use interview_coach_common::{
+    auth::AuthError,
+    db,
+    status::{self, FieldViolations},
+};
 use tonic::{Code, Status};
 
 /// Everything that can go wrong below the gRPC edge.
 #[derive(Debug, thiserror::Error)]
 pub enum SessionError {
+    /// Bad input: INVALID_ARGUMENT with a field violation per bad field.
+    #[error("invalid request")]
+    InvalidArgument(FieldViolations),
     /// No, bad or expired access token, or the account is gone.
     #[error("unauthenticated: {0}")]
     Unauthenticated(#[from] AuthError),
@@ -44,9 +51,16 @@ pub enum SessionError {
     Internal(String),
 }
 
+impl From<FieldViolations> for SessionError {
+    fn from(violations: FieldViolations) -> Self {
+        Self::InvalidArgument(violations)
+    }
+}
+
 impl From<SessionError> for Status {
     fn from(err: SessionError) -> Self {
         match err {
+            SessionError::InvalidArgument(violations) => violations.into_status(),
             SessionError::Unauthenticated(auth) => auth.into(),
             SessionError::NotFound(what) => Status::not_found(format!("{what} not found")),
             SessionError::FailedPrecondition(message) => Status::failed_precondition(message),

@@ -15,7 +15,6 @@ mod clients;
 mod domain;
 mod error;
 mod grpc;
-mod page_token;
 mod repo;
 pub mod settings;
 mod startup;

@@ -642,7 +642,6 @@ async fn bad_input_to_every_service_is_refused_cleanly_and_writes_nothing(pool: 
         page_token: page_token.into(),
         status,
     };
-    let json_token = |json: &str| URL_SAFE_NO_PAD.encode(json);
     for (name, request, fields) in [
         ("page size -1", list(-1, "", 0), &["page_size"][..]),
         ("page size i32::MIN", list(i32::MIN, "", 0), &["page_size"]),
@@ -650,18 +649,15 @@ async fn bad_input_to_every_service_is_refused_cleanly_and_writes_nothing(pool: 
         ("status -1", list(10, "", -1), &["status"]),
         ("forged page token", list(10, "forged!", 0), &["page_token"]),
         (
-            "page token of garbage JSON",
-            list(10, &json_token("{\"t\":1}"), 0),
+            "page token of garbage",
+            list(10, &URL_SAFE_NO_PAD.encode("v1:x"), 0),
             &["page_token"],
         ),
         (
             "page token for another status filter",
             list(
                 10,
-                &json_token(&format!(
-                    r#"{{"t":"2026-01-01T00:00:00Z","i":"{}","s":"completed"}}"#,
-                    uuid()
-                )),
+                &URL_SAFE_NO_PAD.encode(format!("v1:1767225600000000:{}:completed", uuid())),
                 0,
             ),
             &["page_token"],

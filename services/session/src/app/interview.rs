@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use interview_coach_common::{
     batch::{self, Batcher},
     db::HeldConnection,
+    paging::{self, Cursor},
 };
 use interview_coach_proto::evaluation::v1::{self as eval_pb, EvaluationView};
 use rust_decimal::{Decimal, RoundingStrategy, prelude::FromPrimitive};
@@ -15,9 +16,8 @@ use uuid::Uuid;
 
 use crate::{
     clients::evaluation::{EvaluationClient, EvaluationsByAnswer, by_answer},
-    domain::{ListQuery, NewAnswer, NewSession, SessionStatus},
+    domain::{ListQuery, NewAnswer, NewSession, SessionStatus, list_scope},
     error::{Result, SessionError},
-    page_token::PageToken,
     repo::{self, QuestionRow, SessionRow},
 };
 
@@ -238,17 +238,12 @@ impl Interviews {
         query: ListQuery,
     ) -> Result<(Vec<SessionView>, String)> {
         let mut rows = repo::list_sessions(&self.pool, user_id, &query).await?;
-        let has_more = rows.len() as i64 > query.page_size;
-        rows.truncate(query.page_size as usize);
-        let next = match rows.last() {
-            Some(last) if has_more => PageToken {
-                created_at: last.created_at,
-                id: last.id,
-                status_filter: query.status.map(|s| s.as_str().to_owned()),
-            }
-            .encode(),
-            _ => String::new(),
-        };
+        let scope = list_scope(query.status);
+        let next = paging::next_page(&mut rows, query.page_size, |last| Cursor {
+            created_at: last.created_at,
+            id: last.id,
+            scope: scope.to_owned(),
+        });
         Ok((
             rows.into_iter()
                 .map(|row| SessionView {
@@ -407,7 +402,7 @@ fn already_finished(status: &str) -> SessionError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::AnswerText;
+    use interview_coach_common::domain::AnswerText;
 
     /// A user with an in-progress session of two questions; (user, session, questions).
     async fn session(pool: &PgPool, status: &str) -> (Uuid, Uuid, Vec<Uuid>) {

@@ -10,11 +10,8 @@ use tonic::{Request, Response, Status};
 use uuid::Uuid;
 
 use crate::{
-    app::interview::Interviews,
-    app::progress,
-    app::quota::Quotas,
+    app::interview::Interviews, app::progress, app::quota::Quotas,
     clients::identity_keys::Authenticator,
-    domain::{ListQuery, NewAnswer, NewSession, parse_session_id},
 };
 
 /// The SessionService implementation.
@@ -46,7 +43,7 @@ impl SessionService for SessionHandlers {
         request: Request<pb::CreateSessionRequest>,
     ) -> Result<Response<pb::CreateSessionResponse>, Status> {
         let user = self.user(&request).await?;
-        let new = NewSession::parse(request.get_ref())?;
+        let new = convert::new_session(request.get_ref())?;
         self.quotas.check_create_session(user).await?;
         let session = self.interviews.create(user, new).await?;
         Ok(Response::new(pb::CreateSessionResponse {
@@ -59,7 +56,7 @@ impl SessionService for SessionHandlers {
         request: Request<pb::GetSessionRequest>,
     ) -> Result<Response<pb::GetSessionResponse>, Status> {
         let user = self.user(&request).await?;
-        let session_id = parse_session_id(&request.get_ref().session_id)?;
+        let session_id = convert::session_id(&request.get_ref().session_id)?;
         let session = self.interviews.get(user, session_id).await?;
         Ok(Response::new(pb::GetSessionResponse {
             session: Some(convert::session(session)),
@@ -71,7 +68,7 @@ impl SessionService for SessionHandlers {
         request: Request<pb::ListSessionsRequest>,
     ) -> Result<Response<pb::ListSessionsResponse>, Status> {
         let user = self.user(&request).await?;
-        let query = ListQuery::parse(request.get_ref())?;
+        let query = convert::list_query(request.get_ref())?;
         let (sessions, next_page_token) = self.interviews.list(user, query).await?;
         Ok(Response::new(pb::ListSessionsResponse {
             sessions: sessions.into_iter().map(convert::session).collect(),
@@ -84,7 +81,7 @@ impl SessionService for SessionHandlers {
         request: Request<pb::SubmitAnswerRequest>,
     ) -> Result<Response<pb::SubmitAnswerResponse>, Status> {
         let user = self.user(&request).await?;
-        let answer = NewAnswer::parse(request.into_inner())?;
+        let answer = convert::new_answer(request.into_inner())?;
         self.quotas.check_submit_answer(user).await?;
         Ok(Response::new(convert::submitted(
             self.interviews.submit(user, answer).await?,
@@ -96,7 +93,7 @@ impl SessionService for SessionHandlers {
         request: Request<pb::CompleteSessionRequest>,
     ) -> Result<Response<pb::CompleteSessionResponse>, Status> {
         let user = self.user(&request).await?;
-        let session_id = parse_session_id(&request.get_ref().session_id)?;
+        let session_id = convert::session_id(&request.get_ref().session_id)?;
         self.interviews.complete(Some(user), session_id).await?;
         let session = self.interviews.get(user, session_id).await?;
         Ok(Response::new(pb::CompleteSessionResponse {
@@ -109,7 +106,7 @@ impl SessionService for SessionHandlers {
         request: Request<pb::AbandonSessionRequest>,
     ) -> Result<Response<pb::AbandonSessionResponse>, Status> {
         let user = self.user(&request).await?;
-        let session_id = parse_session_id(&request.get_ref().session_id)?;
+        let session_id = convert::session_id(&request.get_ref().session_id)?;
         self.interviews.abandon(Some(user), session_id).await?;
         let session = self.interviews.get(user, session_id).await?;
         Ok(Response::new(pb::AbandonSessionResponse {

@@ -359,7 +359,7 @@ pub async fn list_sessions(
     .bind(query.status.map(SessionStatus::as_str))
     .bind(after_time)
     .bind(after_id)
-    .bind(query.page_size + 1)
+    .bind(query.page_size.fetch_limit())
     .fetch_all(pool)
     .await?)
 }
