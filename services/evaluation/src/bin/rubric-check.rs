@@ -10,24 +10,16 @@
 //! also runs sentences against one question's rubric — a JSON array of
 //! `{"question": "<bank id>", "text": "...", "expect": ["<claim>", ...]}` — and prints which
 //! red flags and key points each raises or covers, marking where `expect` (the claims that
-//! should be raised) is not met. Exits non-zero on any problem.
+//! should be raised) is not met; the bank's own probes are in `bank/probes/` (a test runs
+//! them). Exits non-zero on any problem.
 
 use std::{path::PathBuf, process::ExitCode};
 
 use evaluation_service::{
     bank::Bank,
-    scoring::{self, red_flags, text},
+    scoring::{self, Probe},
 };
 use interview_coach_common::domain::InterviewType;
-use serde::Deserialize;
-
-#[derive(Deserialize)]
-struct Probe {
-    question: String,
-    text: String,
-    #[serde(default)]
-    expect: Vec<String>,
-}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -76,29 +68,23 @@ fn main() -> ExitCode {
             }
         };
         for p in probes {
-            let Some(q) = bank.by_key(&p.question) else {
-                problems.push(format!("probe: no question {}", p.question));
-                continue;
-            };
-            let rubric = q.rubric();
-            let raised: Vec<String> = red_flags::find(&rubric, &p.text, &text::Text::new(&p.text))
-                .into_iter()
-                .map(|r| r.flag.claim().to_owned())
-                .collect();
-            let ok = p.expect.iter().all(|e| raised.contains(e))
-                && raised.iter().all(|r| p.expect.contains(r));
-            println!(
-                "{} {}: {:?}\n    raises {:?}",
-                if ok { "ok  " } else { "MISS" },
-                p.question,
-                p.text,
-                raised
-            );
-            if !ok {
-                problems.push(format!(
-                    "probe {}: expected {:?}, raised {:?}",
-                    p.question, p.expect, raised
-                ));
+            match scoring::check_probe(&bank, &p) {
+                Err(problem) => problems.push(problem),
+                Ok((raised, exact)) => {
+                    println!(
+                        "{} {}: {:?}\n    raises {:?}",
+                        if exact { "ok  " } else { "MISS" },
+                        p.question,
+                        p.text,
+                        raised
+                    );
+                    if !exact {
+                        problems.push(format!(
+                            "probe {}: expected {:?}, raised {:?}",
+                            p.question, p.expect, raised
+                        ));
+                    }
+                }
             }
         }
     }

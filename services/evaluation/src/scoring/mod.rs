@@ -571,6 +571,34 @@ pub fn check_bank(bank: &crate::bank::Bank) -> Vec<String> {
     problems
 }
 
+/// A sentence run against one bank question's red flags, with the claims it must raise
+/// (none for a correct sentence): the bank's probes in `bank/probes/`, for rubric authors.
+#[derive(Clone, Debug, serde::Deserialize)]
+pub struct Probe {
+    /// The bank question's id.
+    pub question: String,
+    /// The sentence.
+    pub text: String,
+    /// The claims it raises; empty when it must raise none.
+    #[serde(default)]
+    pub expect: Vec<String>,
+}
+
+/// The claims `probe` raises, and whether they are exactly the expected ones (`Err` names
+/// an unknown question).
+pub fn check_probe(bank: &crate::bank::Bank, probe: &Probe) -> Result<(Vec<String>, bool), String> {
+    let question = bank
+        .by_key(&probe.question)
+        .ok_or_else(|| format!("probe: no question {}", probe.question))?;
+    let raised: Vec<String> = red_flags_in(&question.rubric(), &probe.text)
+        .into_iter()
+        .map(|r| r.flag.claim().to_owned())
+        .collect();
+    let exact = probe.expect.iter().all(|e| raised.contains(e))
+        && raised.iter().all(|r| probe.expect.contains(r));
+    Ok((raised, exact))
+}
+
 /// The claims of the red flags `answer` raises against `rubric` (majors first), without
 /// scoring it: what an LLM's score is checked against.
 pub fn red_flags_in(rubric: &Rubric, answer: &str) -> Vec<red_flags::Raised> {

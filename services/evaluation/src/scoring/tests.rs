@@ -331,6 +331,29 @@ fn every_reference_answer_covers_its_rubric_and_raises_no_red_flag() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// Every probe in `bank/probes/` raises exactly the claims it expects: wrong sentences
+/// their red flag, correct sentences on the same nouns none.
+#[test]
+fn every_bank_probe_raises_exactly_its_claims() {
+    let bank = crate::bank::Bank::builtin().unwrap();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("bank/probes");
+    let mut checked = 0;
+    let mut problems = Vec::new();
+    for kind in interview_coach_common::domain::InterviewType::ALL {
+        let json = std::fs::read_to_string(dir.join(format!("{kind}.json"))).unwrap();
+        let probes: Vec<super::Probe> = serde_json::from_str(&json).unwrap();
+        for probe in &probes {
+            let (raised, exact) = super::check_probe(&bank, probe).unwrap();
+            if !exact {
+                problems.push(format!("{probe:?} raised {raised:?}"));
+            }
+        }
+        checked += probes.len();
+    }
+    assert!(checked > 10_000, "{checked} probes");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 /// Scores `answer` to the bank question `id` with its bank rubric.
 fn assess_bank(id: &str, answer: &str) -> super::Assessment {
     let bank = crate::bank::Bank::builtin().unwrap();
