@@ -436,6 +436,15 @@ fn compact_complexities(text: &str) -> String {
     out
 }
 
+/// The stems of `tokens`, in a vector of their own size. (Collecting `into_iter().map(..)`
+/// reuses the tokens' buffer, three times the size the stems need, and a bank's thousands
+/// of compiled terms keep it for good.)
+fn stems_of(tokens: Vec<Token>) -> Vec<String> {
+    let mut stems: Vec<String> = tokens.into_iter().map(|t| t.stem).collect();
+    stems.shrink_to_fit();
+    stems
+}
+
 impl Segment {
     fn new(text: &str) -> Option<Self> {
         if text.contains('|') {
@@ -444,12 +453,7 @@ impl Segment {
                 .split_whitespace()
                 .map(|word| {
                     word.split('|')
-                        .map(|alt| {
-                            term_tokens(alt)
-                                .into_iter()
-                                .map(|t| t.stem)
-                                .collect::<Vec<_>>()
-                        })
+                        .map(|alt| stems_of(term_tokens(alt)))
                         .filter(|alt| !alt.is_empty())
                         .collect::<Vec<_>>()
                 })
@@ -467,7 +471,7 @@ impl Segment {
                 .all(|t| t.word.chars().all(char::is_alphabetic)))
         .then(|| stem(&tokens.iter().map(|t| t.word.as_str()).collect::<String>()));
         Some(Self::with_start_hashes(
-            vec![vec![tokens.into_iter().map(|t| t.stem).collect()]],
+            vec![vec![stems_of(tokens)]],
             joined,
         ))
     }
