@@ -9,8 +9,9 @@ use std::collections::{HashMap, HashSet};
 use interview_coach_common::domain::{Difficulty, InterviewType};
 use serde::Deserialize;
 
-use crate::rubric::{
-    KeyPoint, KeyPointSource, RedFlag, RedFlagSource, Rubric, RubricOrigin, Severity, Topic,
+use crate::domain::rubric::{
+    KeyPoint, KeyPointSource, RedFlag, RedFlagSource, Rubric, RubricOrigin, SentRubric, Severity,
+    Topic,
 };
 
 /// The embedded files, one per type.
@@ -174,10 +175,10 @@ pub const MAX_SIMILAR: usize = 2;
 /// The stems that name a question's subject: its content words but the ones questions ask
 /// with and generic ones.
 fn subject_stems(texts: impl IntoIterator<Item = impl AsRef<str>>) -> HashSet<String> {
-    let cues = crate::scoring::cues::cues();
+    let cues = crate::analysis::cues::cues();
     texts
         .into_iter()
-        .flat_map(|t| crate::scoring::text::tokenize(t.as_ref()))
+        .flat_map(|t| crate::analysis::text::tokenize(t.as_ref()))
         .filter(|t| t.is_content() && !t.is_number())
         .filter(|t| !cues.asking_words.contains(&t.word) && !cues.generic.contains(&t.stem))
         .map(|t| t.stem)
@@ -192,6 +193,48 @@ fn text_key(text: &str) -> String {
 }
 
 impl Bank {
+    /// The rubric for a question: the one sent with it if whole (key points with a
+    /// reference answer or red flags); else the bank question `question_key` names; else
+    /// the key points sent; else the bank question whose text is exactly `question`; else
+    /// one derived from the question and hints, with the red flags of the bank questions of
+    /// `kind` about the same subject (a red flag names a wrong claim about a subject, so it
+    /// holds wherever that subject is asked about).
+    pub fn rubric_for(
+        &self,
+        sent: SentRubric,
+        question_key: Option<&str>,
+        question: &str,
+        hints: &[String],
+        kind: InterviewType,
+    ) -> Rubric {
+        if sent.is_whole() {
+            return Rubric {
+                points: sent.points,
+                reference_answer: sent.reference_answer,
+                red_flags: sent.red_flags,
+                topic: sent.topic,
+                origin: RubricOrigin::Question,
+            };
+        }
+        if let Some(q) = question_key.and_then(|key| self.by_key(key)) {
+            return q.rubric();
+        }
+        if !sent.points.is_empty() {
+            return Rubric::from_points(sent.points, RubricOrigin::Request);
+        }
+        match self.by_text(question) {
+            Some(q) => q.rubric(),
+            None => Rubric {
+                red_flags: self
+                    .similar(kind, question, hints)
+                    .into_iter()
+                    .flat_map(|(q, _)| q.red_flags.iter().cloned())
+                    .collect(),
+                ..Rubric::derived(question, hints)
+            },
+        }
+    }
+
     /// The embedded bank, validated with the full rules.
     pub fn builtin() -> Result<Self, BankError> {
         Self::parse(&SOURCES, MIN_PER_CELL)
@@ -375,10 +418,12 @@ fn validate(kind: InterviewType, raw: RawQuestion) -> Result<BankQuestion, BankE
             REFERENCE_WORDS.end()
         )));
     }
-    if raw.red_flags.len() < MIN_RED_FLAGS || raw.red_flags.len() > crate::rubric::MAX_RED_FLAGS {
+    if raw.red_flags.len() < MIN_RED_FLAGS
+        || raw.red_flags.len() > crate::domain::rubric::MAX_RED_FLAGS
+    {
         return Err(fail(format!(
             "needs {MIN_RED_FLAGS} to {} red flags",
-            crate::rubric::MAX_RED_FLAGS
+            crate::domain::rubric::MAX_RED_FLAGS
         )));
     }
     let red_flags = raw
@@ -425,6 +470,7 @@ mod tests {
     use serde_json::{Value, json};
 
     use super::*;
+    use crate::domain::rubric::Confidence;
 
     fn question(id: &str, difficulty: &str, text: &str) -> Value {
         let point = |name: &str, term: &str| json!({"point": name, "terms": [term], "idea": format!("Say {term}."), "weight": 2});
@@ -586,5 +632,52 @@ mod tests {
                 }
             }
         }
+    }
+
+    const KIND: InterviewType = InterviewType::Technical;
+
+    #[test]
+    fn a_whole_sent_rubric_wins_then_the_key_s_bank_question_then_key_points() {
+        let bank = Bank::builtin().unwrap();
+        let banked = &bank.all()[0];
+        let point = KeyPoint::new("p", &["x".into()]).unwrap();
+        let points_only = SentRubric {
+            points: vec![point.clone()],
+            ..SentRubric::default()
+        };
+        let by_key = bank.rubric_for(points_only.clone(), Some(&banked.id), "", &[], KIND);
+        assert_eq!(by_key.origin, RubricOrigin::Bank(banked.id.clone()));
+        assert_eq!(by_key.confidence(), Confidence::High);
+        let by_text = bank.rubric_for(SentRubric::default(), None, &banked.text, &[], KIND);
+        assert_eq!(by_text.origin, RubricOrigin::Bank(banked.id.clone()));
+        let request = bank.rubric_for(points_only, None, &banked.text, &[], KIND);
+        assert_eq!(request.origin, RubricOrigin::Request);
+        assert_eq!(request.confidence(), Confidence::Medium);
+        let whole = SentRubric {
+            points: vec![point],
+            reference_answer: Some("Say x.".into()),
+            ..SentRubric::default()
+        };
+        let stored = bank.rubric_for(whole, Some(&banked.id), &banked.text, &[], KIND);
+        assert_eq!(stored.origin, RubricOrigin::Question);
+        assert_eq!(stored.reference_answer.as_deref(), Some("Say x."));
+        let derived = bank.rubric_for(SentRubric::default(), None, "Why?", &[], KIND);
+        assert_eq!(derived.confidence(), Confidence::Low);
+        assert!(derived.red_flags.is_empty());
+        // A question on a bank question's subject borrows its red flags.
+        let thumbnails = "Design a service that stores user-uploaded images and serves them as \
+            thumbnails in several sizes to web and mobile clients.";
+        let borrowed = bank.rubric_for(
+            SentRubric::default(),
+            None,
+            thumbnails,
+            &[],
+            InterviewType::SystemDesign,
+        );
+        assert_eq!(borrowed.origin, RubricOrigin::Derived);
+        assert_eq!(
+            borrowed.red_flags,
+            bank.by_key("system-design-easy-11").unwrap().red_flags
+        );
     }
 }

@@ -25,7 +25,7 @@ use std::{
 
 use evaluation_service::{
     bank::Bank,
-    rubric::{KeyPoint, Rubric, RubricOrigin, SentRubric},
+    domain::rubric::{KeyPoint, Rubric, RubricOrigin, SentRubric},
     scoring::{self, Question},
 };
 use interview_coach_common::domain::{Difficulty, InterviewType};
@@ -174,13 +174,12 @@ fn score(entry: &Entry, bank: &Bank) -> Result<(Scored, Rubric), String> {
             .by_key(key)
             .ok_or_else(|| format!("{}: no bank question {key}", entry.id))?
             .rubric(),
-        None if entry.key_points.is_empty() => Rubric::resolve(
+        None if entry.key_points.is_empty() => bank.rubric_for(
             SentRubric::default(),
             None,
             &entry.question,
             &entry.hints,
             kind,
-            bank,
         ),
         None => Rubric::from_points(
             entry
@@ -236,7 +235,7 @@ fn score(entry: &Entry, bank: &Bank) -> Result<(Scored, Rubric), String> {
             label,
             category: entry.category.clone().unwrap_or_else(|| "-".to_owned()),
             words: entry.answer.split_whitespace().count(),
-            score: assessment.score.as_f64(),
+            score: assessment.verdict.score.as_f64(),
             no_rubric: rubric.origin == RubricOrigin::Derived,
             why: entry.why.clone(),
             detail,
@@ -523,11 +522,14 @@ fn main() -> ExitCode {
                     "{id} ({set}, {}, {}): {:.2}",
                     LABELS[s.label], s.category, s.score
                 );
-                println!("feedback: {}", a.feedback);
+                println!("feedback: {}", a.verdict.feedback);
                 println!("strengths:");
-                a.strengths.iter().for_each(|x| println!("  - {x}"));
+                a.verdict.strengths.iter().for_each(|x| println!("  - {x}"));
                 println!("improvements:");
-                a.improvements.iter().for_each(|x| println!("  - {x}"));
+                a.verdict
+                    .improvements
+                    .iter()
+                    .for_each(|x| println!("  - {x}"));
                 println!(
                     "red flags: {:?}; confidence {:?}",
                     a.red_flags, a.confidence

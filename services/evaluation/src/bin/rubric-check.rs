@@ -16,8 +16,9 @@
 use std::{path::PathBuf, process::ExitCode};
 
 use evaluation_service::{
+    analysis::cues,
+    authoring::{self, Probe},
     bank::Bank,
-    scoring::{self, Probe},
 };
 use interview_coach_common::domain::InterviewType;
 
@@ -42,7 +43,7 @@ fn main() -> ExitCode {
             }
         }
     }
-    if let Err(err) = scoring::cues::validate() {
+    if let Err(err) = cues::validate() {
         eprintln!("rubric-check: {err}");
         return ExitCode::FAILURE;
     }
@@ -55,7 +56,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let mut problems = scoring::check_bank(&bank);
+    let mut problems = authoring::check_bank(&bank);
     if let Some(probe) = arg("--probe") {
         let probes: Vec<Probe> = match std::fs::read_to_string(&probe)
             .map_err(|e| e.to_string())
@@ -68,7 +69,7 @@ fn main() -> ExitCode {
             }
         };
         for p in probes {
-            match scoring::check_probe(&bank, &p) {
+            match authoring::check_probe(&bank, &p) {
                 Err(problem) => problems.push(problem),
                 Ok((raised, exact)) => {
                     println!(

@@ -8,8 +8,11 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use crate::{
-    rubric::{KeyPoint, MAX_REFERENCE_CHARS, RedFlag, RedFlagSource, Severity},
-    score::Score,
+    domain::{
+        rubric::{KeyPoint, MAX_REFERENCE_CHARS, RedFlag, RedFlagSource, Severity},
+        score::Score,
+        verdict::Verdict,
+    },
     scoring::MAX_LIST,
 };
 
@@ -19,19 +22,6 @@ pub const MAX_FEEDBACK_CHARS: usize = 2000;
 pub const MAX_ITEM_CHARS: usize = 300;
 /// Longest generated question accepted.
 pub const MAX_QUESTION_CHARS: usize = 1000;
-
-/// A validated LLM evaluation.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LlmEvaluation {
-    /// 0..=10.
-    pub score: Score,
-    /// Capped at [`MAX_FEEDBACK_CHARS`].
-    pub feedback: String,
-    /// At most [`MAX_LIST`], each capped.
-    pub strengths: Vec<String>,
-    /// At most [`MAX_LIST`], each capped.
-    pub improvements: Vec<String>,
-}
 
 /// A validated generated question.
 #[derive(Clone, Debug, PartialEq)]
@@ -87,7 +77,7 @@ struct RawEvaluation {
 }
 
 /// Parses and validates an evaluation reply.
-pub fn evaluation(reply: &str) -> Result<LlmEvaluation, String> {
+pub fn evaluation(reply: &str) -> Result<Verdict, String> {
     let raw: RawEvaluation = serde_json::from_str(json_object(reply)?).map_err(|err| {
         format!("the JSON must have score (number), feedback (string), strengths and improvements (arrays of strings): {err}")
     })?;
@@ -100,7 +90,7 @@ pub fn evaluation(reply: &str) -> Result<LlmEvaluation, String> {
     if feedback.is_empty() {
         return Err("feedback must not be empty".to_owned());
     }
-    Ok(LlmEvaluation {
+    Ok(Verdict {
         score,
         feedback,
         strengths: bounded_list(raw.strengths, MAX_LIST),

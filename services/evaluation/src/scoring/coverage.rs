@@ -6,11 +6,10 @@
 
 use std::collections::HashSet;
 
-use super::{
-    sentences::Shape,
-    text::{Match, Text},
-};
-use crate::rubric::{KeyPoint, Rubric};
+use super::sentences::Shape;
+
+use crate::analysis::text::{Match, Text};
+use crate::domain::rubric::{KeyPoint, Rubric};
 
 /// Credit for an idea found only in fragments (keyword salad).
 pub const FRAGMENT_CREDIT: f64 = 0.35;
@@ -215,7 +214,7 @@ pub fn measure(rubric: &Rubric, text: &Text, context: &Context<'_>) -> Coverage 
 mod tests {
     use super::*;
     use crate::{
-        rubric::{KeyPointSource, RubricOrigin},
+        domain::rubric::{KeyPointSource, RubricOrigin},
         scoring::sentences,
     };
 
@@ -244,7 +243,7 @@ mod tests {
         let text = Text::new(answer);
         let shapes = sentences::basic_shapes(answer, &text);
         let question =
-            crate::scoring::text::content_stems(&crate::scoring::text::tokenize(question));
+            crate::analysis::text::content_stems(&crate::analysis::text::tokenize(question));
         let context = Context {
             shapes: &shapes,
             filler_phrases: &sentences::filler_phrase_sentences(&text),

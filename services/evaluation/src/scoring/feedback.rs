@@ -13,11 +13,12 @@ use super::{
     sentences::{Sentence, Shape},
     specificity::{Clarity, Specificity},
     structure::Structure,
-    text::{self, Text},
 };
+
+use crate::analysis::text::{self, Text};
 use crate::{
-    rubric::{Confidence, Rubric},
-    score::Score,
+    domain::rubric::{Confidence, Rubric},
+    domain::score::Score,
 };
 
 /// Longest quote, in characters.

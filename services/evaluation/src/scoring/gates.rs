@@ -4,7 +4,9 @@
 
 use std::collections::HashSet;
 
-use super::{coverage::Coverage, cues::cues, text::Token};
+use super::coverage::Coverage;
+
+use crate::analysis::{cues::cues, text::Token};
 
 /// Why an answer was stopped at the gate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,7 +41,7 @@ impl GateKind {
 
 /// The outcome of a gate: the score (0..=2), why, and what to do instead.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Verdict {
+pub struct Stop {
     /// Which gate.
     pub kind: GateKind,
     /// At most 2.
@@ -66,7 +68,7 @@ pub struct GateInput<'a> {
 }
 
 /// The first gate the answer fails, if any.
-pub fn check(input: &GateInput<'_>) -> Option<Verdict> {
+pub fn check(input: &GateInput<'_>) -> Option<Stop> {
     instruction_to_grader(input)
         .or_else(|| non_answer(input))
         .or_else(|| gibberish(input))
@@ -91,7 +93,7 @@ fn normalized(answer: &str) -> String {
     format!(" {} ", words.join(" "))
 }
 
-fn instruction_to_grader(input: &GateInput<'_>) -> Option<Verdict> {
+fn instruction_to_grader(input: &GateInput<'_>) -> Option<Stop> {
     let gates = &cues().gates;
     let text = normalized(input.answer);
     let phrase = gates.grader.is_match(&text);
@@ -103,7 +105,7 @@ fn instruction_to_grader(input: &GateInput<'_>) -> Option<Verdict> {
                 .iter()
                 .any(|n| matches!(*n, "10" | "ten" | "10/10"))
     });
-    (phrase || demand).then(|| Verdict {
+    (phrase || demand).then(|| Stop {
         kind: GateKind::InstructionToGrader,
         score: 0.0,
         feedback: "The answer addresses the grader instead of the question (it asks for a \
@@ -115,7 +117,7 @@ fn instruction_to_grader(input: &GateInput<'_>) -> Option<Verdict> {
     })
 }
 
-fn non_answer(input: &GateInput<'_>) -> Option<Verdict> {
+fn non_answer(input: &GateInput<'_>) -> Option<Stop> {
     let gates = &cues().gates;
     let text = normalized(input.answer);
     let words = text.split_whitespace().count();
@@ -129,7 +131,7 @@ fn non_answer(input: &GateInput<'_>) -> Option<Verdict> {
     (empty
         || (says_it && words <= 12)
         || (starts_with_it && words <= 30 && input.coverage.touched() == 0))
-        .then(|| Verdict {
+        .then(|| Stop {
             kind: GateKind::NonAnswer,
             score: 0.0,
             feedback: "The answer says it does not know or skips the question, so there is \
@@ -162,7 +164,7 @@ fn is_word_like(word: &str) -> bool {
     has_vowel && !repeated && longest_consonants < 6
 }
 
-fn gibberish(input: &GateInput<'_>) -> Option<Verdict> {
+fn gibberish(input: &GateInput<'_>) -> Option<Stop> {
     let words: Vec<&Token> = input.tokens.iter().filter(|t| !t.is_number()).collect();
     if words.is_empty() {
         return None;
@@ -172,7 +174,7 @@ fn gibberish(input: &GateInput<'_>) -> Option<Verdict> {
     let known = words
         .iter()
         .filter(|t| {
-            super::text::is_stop_word(&t.word)
+            crate::analysis::text::is_stop_word(&t.word)
                 || input.question_stems.contains(&t.stem)
                 || t.word.chars().count() <= 2
         })
@@ -194,7 +196,7 @@ fn gibberish(input: &GateInput<'_>) -> Option<Verdict> {
         || (words.len() >= 6 && known < 0.12 && input.coverage.touched() == 0)
         || (words.len() >= 6 && distinct < 0.3)
         || (mashed && words.len() < 40);
-    is_gibberish.then(|| Verdict {
+    is_gibberish.then(|| Stop {
         kind: GateKind::Gibberish,
         score: 0.0,
         feedback: "The answer is not readable text (random letters, repeated characters or \
@@ -204,11 +206,11 @@ fn gibberish(input: &GateInput<'_>) -> Option<Verdict> {
     })
 }
 
-fn too_short(input: &GateInput<'_>) -> Option<Verdict> {
+fn too_short(input: &GateInput<'_>) -> Option<Stop> {
     let words = input.tokens.len();
     (words < MIN_WORDS).then(|| {
         let touched = input.coverage.touched();
-        Verdict {
+        Stop {
             kind: GateKind::TooShort,
             score: (0.5 + 0.5 * touched as f64).min(2.0),
             feedback: format!(
@@ -228,8 +230,8 @@ fn too_short(input: &GateInput<'_>) -> Option<Verdict> {
     })
 }
 
-fn question_repeated(input: &GateInput<'_>) -> Option<Verdict> {
-    let answer_stems = super::text::content_stems(input.tokens);
+fn question_repeated(input: &GateInput<'_>) -> Option<Stop> {
+    let answer_stems = crate::analysis::text::content_stems(input.tokens);
     if answer_stems.is_empty() {
         return None;
     }
@@ -239,7 +241,7 @@ fn question_repeated(input: &GateInput<'_>) -> Option<Verdict> {
         .count();
     let new = answer_stems.len() - shared;
     let overlap = shared as f64 / answer_stems.len() as f64;
-    (overlap >= 0.75 && new <= 4).then(|| Verdict {
+    (overlap >= 0.75 && new <= 4).then(|| Stop {
         kind: GateKind::QuestionRepeated,
         score: 1.0,
         feedback: "The answer mostly repeats the question (or its hints) and adds almost \
@@ -251,13 +253,13 @@ fn question_repeated(input: &GateInput<'_>) -> Option<Verdict> {
     })
 }
 
-fn off_topic(input: &GateInput<'_>) -> Option<Verdict> {
-    let answer_stems = super::text::content_stems(input.tokens);
+fn off_topic(input: &GateInput<'_>) -> Option<Stop> {
+    let answer_stems = crate::analysis::text::content_stems(input.tokens);
     let shared = answer_stems
         .iter()
         .filter(|s| input.question_stems.contains(*s))
         .count();
-    (input.coverage.touched() == 0 && shared <= 1).then(|| Verdict {
+    (input.coverage.touched() == 0 && shared <= 1).then(|| Stop {
         kind: GateKind::OffTopic,
         score: 1.0,
         feedback: "The answer does not touch the question: none of the key points and almost \

@@ -17,26 +17,25 @@
 //! strengths and improvements that quote the answer and name what a better answer adds.
 
 pub mod coverage;
-pub mod cues;
 mod feedback;
 pub mod gates;
 pub mod red_flags;
 pub mod sentences;
 pub mod specificity;
 pub mod structure;
-pub mod text;
 
 use std::collections::HashSet;
 
 use interview_coach_common::domain::{Difficulty, InterviewType};
 
 use crate::{
-    rubric::{Confidence, Rubric, RubricOrigin, Severity},
-    score::Score,
+    analysis::{cues, text},
+    domain::{
+        rubric::{Confidence, Rubric, RubricOrigin, Severity},
+        score::Score,
+        verdict::Verdict,
+    },
 };
-
-/// Version of the built-in rubric and weights; stored with every evaluation.
-pub const RUBRIC_VERSION: &str = "builtin-2026.12";
 
 /// Most strengths in one evaluation.
 pub const MAX_LIST: usize = 8;
@@ -113,14 +112,8 @@ pub enum Cap {
 /// The result of the built-in evaluator.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Assessment {
-    /// 0..=10.
-    pub score: Score,
-    /// A few sentences.
-    pub feedback: String,
-    /// What was good (at most [`MAX_LIST`]).
-    pub strengths: Vec<String>,
-    /// What would make it better, most important first (at most [`MAX_IMPROVEMENTS`]).
-    pub improvements: Vec<String>,
+    /// The score with at most [`MAX_LIST`] strengths and [`MAX_IMPROVEMENTS`] improvements.
+    pub verdict: Verdict,
     /// The gate that stopped the answer, if one did.
     pub gate: Option<gates::GateKind>,
     /// The red flags the answer raised (their claims), majors first.
@@ -326,7 +319,7 @@ fn analyse(question: &Question<'_>, answer: &str) -> (Analysis, Vec<sentences::S
     )
 }
 
-fn gate(answer: &str, analysis: &Analysis) -> Option<gates::Verdict> {
+fn gate(answer: &str, analysis: &Analysis) -> Option<gates::Stop> {
     gates::check(&gates::GateInput {
         answer,
         tokens: analysis.text.tokens(),
@@ -335,13 +328,15 @@ fn gate(answer: &str, analysis: &Analysis) -> Option<gates::Verdict> {
     })
 }
 
-fn gated(verdict: gates::Verdict, confidence: Confidence) -> Assessment {
+fn gated(stop: gates::Stop, confidence: Confidence) -> Assessment {
     Assessment {
-        score: Score::clamped(verdict.score.min(2.0)),
-        feedback: verdict.feedback,
-        strengths: Vec::new(),
-        improvements: vec![verdict.improvement],
-        gate: Some(verdict.kind),
+        verdict: Verdict {
+            score: Score::clamped(stop.score.min(2.0)),
+            feedback: stop.feedback,
+            strengths: Vec::new(),
+            improvements: vec![stop.improvement],
+        },
+        gate: Some(stop.kind),
         red_flags: Vec::new(),
         confidence,
         breakdown: None,
@@ -507,96 +502,17 @@ pub fn assess(question: &Question<'_>, answer: &str) -> Assessment {
         off_topic_story,
     };
     Assessment {
-        score,
-        feedback: feedback::summary(&parts),
-        strengths: feedback::strengths(&parts),
-        improvements: feedback::improvements(&parts),
+        verdict: Verdict {
+            score,
+            feedback: feedback::summary(&parts),
+            strengths: feedback::strengths(&parts),
+            improvements: feedback::improvements(&parts),
+        },
         gate: None,
         red_flags: raised.iter().map(|r| r.flag.claim().to_owned()).collect(),
         confidence,
         breakdown: Some(breakdown),
     }
-}
-
-/// What is wrong with the bank's rubrics: each reference answer must state every key point
-/// of its question (at least in the question's words while explaining it), raise none of
-/// its red flags, and for behavioral questions be on topic. One line per problem.
-pub fn check_bank(bank: &crate::bank::Bank) -> Vec<String> {
-    let mut problems = Vec::new();
-    for q in bank.all() {
-        let rubric = q.rubric();
-        let reference = &q.reference_answer;
-        let analysed = text::Text::new(reference);
-        let shapes = sentences::basic_shapes(reference, &analysed);
-        let mut question = text::content_stems(&text::tokenize(&q.text));
-        for hint in &q.hints {
-            question.extend(text::content_stems(&text::tokenize(hint)));
-        }
-        let covered = coverage::measure(
-            &rubric,
-            &analysed,
-            &coverage::Context {
-                shapes: &shapes,
-                filler_phrases: &sentences::filler_phrase_sentences(&analysed),
-                question: &question,
-                substance: &sentences::substances(&analysed, &question),
-            },
-        );
-        for point in covered
-            .points
-            .iter()
-            .filter(|p| p.credit < coverage::ECHO_WITH_SUBSTANCE_CREDIT)
-        {
-            problems.push(format!(
-                "{}: the reference answer does not state {:?} (credit {})",
-                q.id,
-                point.point(),
-                point.credit
-            ));
-        }
-        for raised in red_flags::find(&rubric, reference, &analysed) {
-            problems.push(format!(
-                "{}: the reference answer raises {:?} at {:?}",
-                q.id,
-                raised.flag.claim(),
-                &reference[raised.evidence.0..raised.evidence.1]
-            ));
-        }
-        if let Some(topic) = &rubric.topic
-            && text::count_found(topic.patterns(), &analysed) == 0
-        {
-            problems.push(format!("{}: the reference answer is off its topic", q.id));
-        }
-    }
-    problems
-}
-
-/// A sentence run against one bank question's red flags, with the claims it must raise
-/// (none for a correct sentence): the bank's probes in `bank/probes/`, for rubric authors.
-#[derive(Clone, Debug, serde::Deserialize)]
-pub struct Probe {
-    /// The bank question's id.
-    pub question: String,
-    /// The sentence.
-    pub text: String,
-    /// The claims it raises; empty when it must raise none.
-    #[serde(default)]
-    pub expect: Vec<String>,
-}
-
-/// The claims `probe` raises, and whether they are exactly the expected ones (`Err` names
-/// an unknown question).
-pub fn check_probe(bank: &crate::bank::Bank, probe: &Probe) -> Result<(Vec<String>, bool), String> {
-    let question = bank
-        .by_key(&probe.question)
-        .ok_or_else(|| format!("probe: no question {}", probe.question))?;
-    let raised: Vec<String> = red_flags_in(&question.rubric(), &probe.text)
-        .into_iter()
-        .map(|r| r.flag.claim().to_owned())
-        .collect();
-    let exact = probe.expect.iter().all(|e| raised.contains(e))
-        && raised.iter().all(|r| probe.expect.contains(r));
-    Ok((raised, exact))
 }
 
 /// The claims of the red flags `answer` raises against `rubric` (majors first), without

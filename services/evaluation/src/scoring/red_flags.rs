@@ -6,11 +6,11 @@
 
 use std::collections::HashSet;
 
-use super::{
+use crate::analysis::{
     cues::cues,
     text::{Match, Text},
 };
-use crate::rubric::{RedFlag, Rubric, Severity};
+use crate::domain::rubric::{RedFlag, Rubric, Severity};
 
 /// Words after a claim within which a dispute ("… is a myth") still refers to it.
 const AFTER_WINDOW: usize = 3;
@@ -93,7 +93,7 @@ pub fn worst(raised: &[Raised]) -> Option<Severity> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rubric::{KeyPoint, RedFlagSource, RubricOrigin};
+    use crate::domain::rubric::{KeyPoint, RedFlagSource, RubricOrigin};
 
     fn rubric() -> Rubric {
         let flag = |claim: &str, patterns: &[&str], severity| {

@@ -5,7 +5,7 @@
 
 use std::{collections::HashSet, ops::Range};
 
-use super::{
+use crate::analysis::{
     cues::cues,
     text::{Match, Text, Token},
 };
@@ -48,7 +48,7 @@ impl Sentence {
 
 /// Function words that relate terms; "and", "or" and articles only join a list.
 fn relates(token: &Token) -> bool {
-    super::text::is_stop_word(&token.word)
+    crate::analysis::text::is_stop_word(&token.word)
         && !matches!(token.word.as_str(), "and" | "or" | "a" | "an" | "the")
 }
 
@@ -256,7 +256,7 @@ mod tests {
     fn shapes(answer: &str, question: &str) -> Vec<Shape> {
         let text = Text::new(answer);
         let question =
-            crate::scoring::text::content_stems(&crate::scoring::text::tokenize(question));
+            crate::analysis::text::content_stems(&crate::analysis::text::tokenize(question));
         let basic = basic_shapes(answer, &text);
         let substance = substances(&text, &question);
         measure(answer, &text, &basic, &substance, &HashSet::new())

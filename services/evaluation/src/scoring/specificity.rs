@@ -2,7 +2,7 @@
 //! clarity (sentence length, signposts, little hedging). The word lists are data
 //! (`rubric/delivery.json`).
 
-use super::{
+use crate::analysis::{
     cues::cues,
     text::{self, Text},
 };

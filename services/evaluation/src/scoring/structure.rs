@@ -12,9 +12,10 @@
 
 use interview_coach_common::domain::InterviewType;
 
-use super::{
+use super::sentences::Sentence;
+
+use crate::analysis::{
     cues::{Component, cues},
-    sentences::Sentence,
     text::{self, Match, Text, Token},
 };
 

@@ -3,7 +3,7 @@
 use interview_coach_common::domain::{Difficulty, InterviewType};
 
 use super::{Question, assess, gates::GateKind, screen};
-use crate::rubric::{KeyPoint, Rubric, RubricOrigin};
+use crate::domain::rubric::{KeyPoint, Rubric, RubricOrigin};
 
 fn kp(point: &str, terms: &[&str]) -> KeyPoint {
     KeyPoint::new(
@@ -111,17 +111,21 @@ fn gates_stop_non_attempts_with_a_reason() {
     for (answer, expected) in cases {
         let a = assess(&q, answer);
         assert_eq!(a.gate, Some(expected), "{answer:?} -> {a:?}");
-        assert!(a.score.as_f64() <= 2.0, "{answer:?} scored {}", a.score);
-        assert!(!a.feedback.is_empty() && !a.improvements.is_empty());
+        assert!(
+            a.verdict.score.as_f64() <= 2.0,
+            "{answer:?} scored {}",
+            a.verdict.score
+        );
+        assert!(!a.verdict.feedback.is_empty() && !a.verdict.improvements.is_empty());
         assert_eq!(screen(&q, answer).map(|s| s.gate), Some(Some(expected)));
     }
     let injection = assess(&q, cases[4].0);
     assert!(
-        injection.feedback.contains("grader"),
+        injection.verdict.feedback.contains("grader"),
         "{}",
-        injection.feedback
+        injection.verdict.feedback
     );
-    assert_eq!(injection.score.as_f64(), 0.0);
+    assert_eq!(injection.verdict.score.as_f64(), 0.0);
 }
 
 #[test]
@@ -153,25 +157,34 @@ fn strong_technical_beats_weak_and_explains_itself() {
     let q = question(InterviewType::Technical, text, &hints, &rubric);
     let strong = assess(&q, STRONG_TECHNICAL);
     let weak = assess(&q, WEAK_TECHNICAL);
-    assert!(strong.score.as_f64() >= 7.0, "{strong:?}");
-    assert!(weak.score.as_f64() <= 4.0, "{weak:?}");
+    assert!(strong.verdict.score.as_f64() >= 7.0, "{strong:?}");
+    assert!(weak.verdict.score.as_f64() <= 4.0, "{weak:?}");
     assert!(
         strong
+            .verdict
             .strengths
             .iter()
             .any(|s| s.contains("hash map") && s.contains('"')),
         "{:?}",
-        strong.strengths
+        strong.verdict.strengths
     );
     assert!(
-        weak.improvements.iter().any(|s| s.contains("hash map")),
+        weak.verdict
+            .improvements
+            .iter()
+            .any(|s| s.contains("hash map")),
         "{:?}",
-        weak.improvements
+        weak.verdict.improvements
     );
     assert!(
-        strong.strengths.len() <= super::MAX_LIST && weak.improvements.len() <= super::MAX_LIST
+        strong.verdict.strengths.len() <= super::MAX_LIST
+            && weak.verdict.improvements.len() <= super::MAX_LIST
     );
-    assert!(weak.feedback.contains("key ideas"), "{}", weak.feedback);
+    assert!(
+        weak.verdict.feedback.contains("key ideas"),
+        "{}",
+        weak.verdict.feedback
+    );
 }
 
 #[test]
@@ -209,7 +222,7 @@ fn strong_behavioral_beats_weak() {
         moved on with the project.";
     let (s, w) = (assess(&q, strong), assess(&q, weak));
     assert!(
-        s.score.as_f64() >= 7.0 && w.score.as_f64() <= 4.0,
+        s.verdict.score.as_f64() >= 7.0 && w.verdict.score.as_f64() <= 4.0,
         "{s:?}\n{w:?}"
     );
 }
@@ -251,7 +264,7 @@ fn strong_system_design_beats_weak() {
         takes them to the long one. It would be on a server.";
     let (s, w) = (assess(&q, strong), assess(&q, weak));
     assert!(
-        s.score.as_f64() >= 7.0 && w.score.as_f64() <= 4.0,
+        s.verdict.score.as_f64() >= 7.0 && w.verdict.score.as_f64() <= 4.0,
         "{s:?}\n{w:?}"
     );
 }
@@ -270,8 +283,8 @@ fn derived_rubric_still_ranks_answers() {
         O(k) time, and the trade-off is memory versus accuracy; deletes need a counting filter.";
     let poor = "It is a filter that checks things. Sometimes it is wrong but usually it is right, so it is useful in many systems.";
     let (g, p) = (assess(&q, good), assess(&q, poor));
-    assert!(g.score > p.score, "{g:?}\n{p:?}");
-    assert!(g.score.as_f64() >= 6.0, "{g:?}");
+    assert!(g.verdict.score > p.verdict.score, "{g:?}\n{p:?}");
+    assert!(g.verdict.score.as_f64() >= 6.0, "{g:?}");
 }
 
 #[test]
@@ -281,11 +294,11 @@ fn keyword_lists_are_held_low() {
     let dump = "Hash map, complement, single pass, O(n), linear time, brute force, nested loop, O(n^2), duplicates, negative numbers, edge cases.";
     let a = assess(&q, dump);
     assert!(a.gate.is_none());
-    assert!(a.score.as_f64() <= 2.5, "{a:?}");
+    assert!(a.verdict.score.as_f64() <= 2.5, "{a:?}");
     assert!(
-        a.improvements[0].starts_with("Explain, don't list"),
+        a.verdict.improvements[0].starts_with("Explain, don't list"),
         "{:?}",
-        a.improvements
+        a.verdict.improvements
     );
 }
 
@@ -319,39 +332,12 @@ fn generic_behavioral_stories_lose_to_specific_ones() {
     );
     let specific = format!("In March, {body} Support tickets dropped by 30% the next month.");
     let (g, s) = (assess(&q, &generic), assess(&q, &specific));
-    assert!(g.score < s.score, "{g:?}\n{s:?}");
-    assert!(g.feedback.contains("usually do"), "{}", g.feedback);
-}
-
-/// The bank's own rubrics hold together (see [`super::check_bank`]).
-#[test]
-fn every_reference_answer_covers_its_rubric_and_raises_no_red_flag() {
-    let bank = crate::bank::Bank::builtin().unwrap();
-    let problems = super::check_bank(&bank);
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
-}
-
-/// Every probe in `bank/probes/` raises exactly the claims it expects: wrong sentences
-/// their red flag, correct sentences on the same nouns none.
-#[test]
-fn every_bank_probe_raises_exactly_its_claims() {
-    let bank = crate::bank::Bank::builtin().unwrap();
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("bank/probes");
-    let mut checked = 0;
-    let mut problems = Vec::new();
-    for kind in interview_coach_common::domain::InterviewType::ALL {
-        let json = std::fs::read_to_string(dir.join(format!("{kind}.json"))).unwrap();
-        let probes: Vec<super::Probe> = serde_json::from_str(&json).unwrap();
-        for probe in &probes {
-            let (raised, exact) = super::check_probe(&bank, probe).unwrap();
-            if !exact {
-                problems.push(format!("{probe:?} raised {raised:?}"));
-            }
-        }
-        checked += probes.len();
-    }
-    assert!(checked > 10_000, "{checked} probes");
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert!(g.verdict.score < s.verdict.score, "{g:?}\n{s:?}");
+    assert!(
+        g.verdict.feedback.contains("usually do"),
+        "{}",
+        g.verdict.feedback
+    );
 }
 
 /// Scores `answer` to the bank question `id` with its bank rubric.
@@ -379,12 +365,12 @@ const QUEUE_CONCISE: &str = "Two stacks: push every enqueue onto an inbox stack.
 #[test]
 fn a_short_answer_that_states_the_key_ideas_scores_high_without_length_advice() {
     let a = assess_bank("technical-easy-12", QUEUE_CONCISE);
-    assert!(a.score.as_f64() >= 8.0, "{a:?}");
+    assert!(a.verdict.score.as_f64() >= 8.0, "{a:?}");
     assert!(a.red_flags.is_empty(), "{a:?}");
     assert!(
-        !a.improvements.iter().any(|i| i.contains("words")),
+        !a.verdict.improvements.iter().any(|i| i.contains("words")),
         "{:?}",
-        a.improvements
+        a.verdict.improvements
     );
 }
 
@@ -400,21 +386,25 @@ fn padding_earns_nothing_and_a_wrong_core_idea_caps_the_score() {
         assess_bank("technical-easy-12", QUEUE_CONCISE),
         assess_bank("technical-easy-12", &padded),
     );
-    assert!(long.score <= concise.score, "{long:?}");
+    assert!(long.verdict.score <= concise.verdict.score, "{long:?}");
     let wrong = "Stacks are first-in first-out, so I push every element onto both stacks and pop \
         from the first one; when it is empty I move all elements to the other stack and back on \
         every dequeue. Each operation is fast, and with a careful implementation the order stays \
         correct and the structure scales to millions of elements in production.";
     let a = assess_bank("technical-easy-12", wrong);
-    assert!(a.score.as_f64() <= 4.0, "{a:?}");
+    assert!(a.verdict.score.as_f64() <= 4.0, "{a:?}");
     assert_eq!(a.red_flags[0], "Stacks are first-in first-out");
     assert!(
-        a.improvements[0].starts_with("Correct this:"),
+        a.verdict.improvements[0].starts_with("Correct this:"),
         "{:?}",
-        a.improvements
+        a.verdict.improvements
     );
-    assert!(a.feedback.contains("which is wrong"), "{}", a.feedback);
-    assert!(a.improvements.len() <= super::MAX_IMPROVEMENTS);
+    assert!(
+        a.verdict.feedback.contains("which is wrong"),
+        "{}",
+        a.verdict.feedback
+    );
+    assert!(a.verdict.improvements.len() <= super::MAX_IMPROVEMENTS);
 }
 
 #[test]
@@ -433,13 +423,14 @@ fn a_disputed_claim_is_no_red_flag_and_a_stated_estimate_is_not_asked_for() {
         a.red_flags
     );
     assert!(
-        !a.improvements
+        !a.verdict
+            .improvements
             .iter()
             .any(|i| i.contains("Estimate the scale")),
         "{:?}",
-        a.improvements
+        a.verdict.improvements
     );
-    assert!(a.score.as_f64() >= 7.0, "{a:?}");
+    assert!(a.verdict.score.as_f64() >= 7.0, "{a:?}");
 }
 
 #[test]
@@ -450,6 +441,10 @@ fn a_well_told_story_about_another_subject_is_poor() {
         We moved 2 TB with zero downtime and p99 latency dropped from 180 ms to 60 ms. I \
         learned to budget twice the time for data validation.";
     let a = assess_bank("behavioral-medium-01", migration);
-    assert!(a.score.as_f64() <= 2.5, "{a:?}");
-    assert!(a.feedback.contains("something else"), "{}", a.feedback);
+    assert!(a.verdict.score.as_f64() <= 2.5, "{a:?}");
+    assert!(
+        a.verdict.feedback.contains("something else"),
+        "{}",
+        a.verdict.feedback
+    );
 }

@@ -537,11 +537,9 @@ async fn summarize_counts_and_sums_the_scores_of_each_session(pool: PgPool) {
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn each_item_of_a_batch_gets_its_own_outcome(pool: PgPool) {
     use evaluation_service::{
+        domain::{provenance::Provenance, rubric::Confidence, score::Score, verdict::Verdict},
         error::EvaluationError,
-        provenance::Provenance,
-        rubric::Confidence,
-        score::Score,
-        store::{self, NewEvaluation},
+        repo::evaluations::{self as store, NewEvaluation},
     };
     use interview_coach_common::db::HeldConnection;
     let f = fixture(&pool).await;
@@ -550,10 +548,12 @@ async fn each_item_of_a_batch_gets_its_own_outcome(pool: PgPool) {
         session_id: f.session_id,
         question_id: f.question_id,
         answer_id: f.answer_id,
-        score: Score::new(score).unwrap(),
-        feedback: format!("scored {score}"),
-        strengths: vec!["clear".into()],
-        improvements: vec![],
+        verdict: Verdict {
+            score: Score::new(score).unwrap(),
+            feedback: format!("scored {score}"),
+            strengths: vec!["clear".into()],
+            improvements: vec![],
+        },
         provenance: Provenance::builtin(),
         confidence: Confidence::High,
         red_flags: vec!["a claim".into()],
@@ -575,7 +575,7 @@ async fn each_item_of_a_batch_gets_its_own_outcome(pool: PgPool) {
     let (first, created) = results.next().unwrap().unwrap();
     assert!(created);
     assert_eq!(
-        (first.score, first.feedback.as_str()),
+        (first.verdict.score, first.verdict.feedback.as_str()),
         (Score::new(7.0).unwrap(), "scored 7")
     );
     assert!(matches!(
@@ -588,7 +588,7 @@ async fn each_item_of_a_batch_gets_its_own_outcome(pool: PgPool) {
     let (other, created) = results.next().unwrap().unwrap();
     assert!(created);
     assert_eq!(
-        (other.answer_id, other.score),
+        (other.answer_id, other.verdict.score),
         (g.answer_id, Score::new(9.5).unwrap())
     );
     assert_eq!(evaluation_rows(&pool, f.answer_id).await, 1);

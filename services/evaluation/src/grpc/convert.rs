@@ -1,46 +1,34 @@
-//! Validation at the edge: every request becomes a command of checked domain values, or
-//! INVALID_ARGUMENT with one field violation per bad field. Nothing below trusts raw input.
+//! The only place the evaluation contract's messages meet domain values: every request
+//! becomes a command of checked domain values, or INVALID_ARGUMENT with one field violation
+//! per bad field (nothing below trusts raw input); results become messages.
 
 use interview_coach_common::{
     domain::{AnswerText, Difficulty, InterviewType},
-    paging::{AboveMax, Cursor, PageSize, PageSizes},
+    paging::Cursor,
     status::FieldViolations,
-    text::{BoundedText, is_blank},
+    text::is_blank,
+    time::timestamp,
 };
 use interview_coach_proto::{common::v1 as common_pb, evaluation::v1 as pb};
+use rust_decimal::prelude::ToPrimitive;
 use uuid::Uuid;
 
-use crate::rubric::{
-    KeyPoint, KeyPointSource, MAX_RED_FLAGS, MAX_REFERENCE_CHARS, RedFlag, RedFlagSource,
-    SentRubric, Severity, Topic,
+use crate::{
+    app::questions::Generated,
+    domain::{
+        commands::{
+            COUNT_RANGE, EVALUATION_PAGES, EvaluateAnswer, GenerateQuestions, ListEvaluations,
+            MAX_EXCLUSIONS, MAX_HINT_CHARS, MAX_HINTS, MAX_KEY_BYTES, MAX_KEY_POINTS, MAX_SESSIONS,
+            QuestionText,
+        },
+        provenance::Provenance,
+        rubric::{
+            Confidence, KeyPoint, KeyPointSource, MAX_RED_FLAGS, MAX_REFERENCE_CHARS, RedFlag,
+            RedFlagSource, SentRubric, Severity, Topic,
+        },
+    },
+    repo::evaluations::{Evaluation, SessionSummary},
 };
-
-/// Longest question text, in characters.
-pub const MAX_QUESTION_CHARS: usize = 4000;
-/// Most hints per question.
-pub const MAX_HINTS: usize = 10;
-/// Longest hint, in characters.
-pub const MAX_HINT_CHARS: usize = 1000;
-/// Most key points per question.
-pub const MAX_KEY_POINTS: usize = 20;
-/// Most exclusions per GenerateQuestions call.
-pub const MAX_EXCLUSIONS: usize = 200;
-/// Longest question key, in bytes.
-pub const MAX_KEY_BYTES: usize = 200;
-/// Questions per GenerateQuestions call.
-pub const COUNT_RANGE: std::ops::RangeInclusive<i32> = 1..=10;
-/// Most sessions per ListEvaluations call.
-pub const MAX_SESSIONS: usize = 100;
-/// ListEvaluations' page sizes: its callers are our services, so a page above the maximum
-/// is a bug and refused rather than cut.
-pub const EVALUATION_PAGES: PageSizes = PageSizes {
-    default: 100,
-    max: 1000,
-    above_max: AboveMax::Refuse,
-};
-
-/// The question as asked.
-pub type QuestionText = BoundedText<MAX_QUESTION_CHARS>;
 
 fn interview_type(violations: &mut FieldViolations, value: i32) -> Option<InterviewType> {
     violations.check(
@@ -54,19 +42,6 @@ fn difficulty(violations: &mut FieldViolations, value: i32) -> Option<Difficulty
         "difficulty",
         Difficulty::from_proto(value).ok_or("must be EASY, MEDIUM or HARD"),
     )
-}
-
-/// A checked GenerateQuestions request.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct GenerateQuestions {
-    /// Type.
-    pub interview_type: InterviewType,
-    /// Difficulty.
-    pub difficulty: Difficulty,
-    /// 1 to 10.
-    pub count: usize,
-    /// Keys to avoid, as given (most recent first).
-    pub exclude_keys: Vec<String>,
 }
 
 impl TryFrom<pb::GenerateQuestionsRequest> for GenerateQuestions {
@@ -104,32 +79,6 @@ impl TryFrom<pb::GenerateQuestionsRequest> for GenerateQuestions {
             _ => Err(v),
         }
     }
-}
-
-/// A checked EvaluateAnswer request.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EvaluateAnswer {
-    /// The session.
-    pub session_id: Uuid,
-    /// The question.
-    pub question_id: Uuid,
-    /// The answer: one evaluation each.
-    pub answer_id: Uuid,
-    /// The question as asked.
-    pub question_text: QuestionText,
-    /// Type.
-    pub interview_type: InterviewType,
-    /// Difficulty.
-    pub difficulty: Difficulty,
-    /// The answer.
-    pub answer_text: AnswerText,
-    /// Bank key, if known.
-    pub question_key: Option<String>,
-    /// Up to 10 hints.
-    pub hints: Vec<String>,
-    /// The rubric sent with it: up to 20 key points, the reference answer, up to 10 red
-    /// flags, a topic.
-    pub rubric: SentRubric,
 }
 
 fn key_points(v: &mut FieldViolations, points: &[common_pb::KeyPoint]) -> Vec<KeyPoint> {
@@ -331,19 +280,6 @@ pub fn summarized_sessions(
     if v.is_empty() { Ok(ids) } else { Err(v) }
 }
 
-/// A checked ListEvaluations request.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ListEvaluations {
-    /// 1 to 100 distinct sessions.
-    pub session_ids: Vec<Uuid>,
-    /// 1 to 1000.
-    pub page_size: PageSize,
-    /// Start after this row.
-    pub after: Option<Cursor>,
-    /// Ids and scores only (EVALUATION_VIEW_BASIC).
-    pub basic: bool,
-}
-
 impl TryFrom<pb::ListEvaluationsRequest> for ListEvaluations {
     type Error = FieldViolations;
 
@@ -372,6 +308,112 @@ impl TryFrom<pb::ListEvaluationsRequest> for ListEvaluations {
             }),
             _ => Err(v),
         }
+    }
+}
+
+fn key_point_to_proto(k: &KeyPoint) -> common_pb::KeyPoint {
+    let source = k.source();
+    common_pb::KeyPoint {
+        point: source.point.clone(),
+        terms: source.terms.clone(),
+        idea: source.idea.clone(),
+        weight: i32::try_from(source.weight).unwrap_or(1),
+        follow_up: source.follow_up.clone(),
+    }
+}
+
+fn red_flag_to_proto(f: &RedFlag) -> common_pb::RedFlag {
+    let source = f.source();
+    common_pb::RedFlag {
+        claim: source.claim.clone(),
+        correction: source.correction.clone(),
+        patterns: source.patterns.clone(),
+        severity: match source.severity {
+            Severity::Major => common_pb::RedFlagSeverity::Major,
+            Severity::Minor => common_pb::RedFlagSeverity::Minor,
+        } as i32,
+    }
+}
+
+fn provenance_to_proto(p: &Provenance) -> common_pb::Provenance {
+    common_pb::Provenance {
+        source: p.source.clone(),
+        is_fallback: p.is_fallback,
+        fallback_reason: p.fallback_reason.clone().unwrap_or_default(),
+        rubric_version: p.rubric_version.clone(),
+        rubric_origin: match p.rubric_origin.as_deref() {
+            Some("bank") => common_pb::RubricOrigin::Bank,
+            Some("question") => common_pb::RubricOrigin::Question,
+            Some("key_points") => common_pb::RubricOrigin::KeyPoints,
+            Some("derived") => common_pb::RubricOrigin::Derived,
+            _ => common_pb::RubricOrigin::Unspecified,
+        } as i32,
+        disagreement: p.disagreement,
+    }
+}
+
+/// A generated question with its whole rubric.
+pub fn question_to_proto(q: Generated) -> pb::GeneratedQuestion {
+    let rubric = q.rubric;
+    pb::GeneratedQuestion {
+        key: q.key,
+        text: q.text,
+        hints: q.hints,
+        examples: q.examples,
+        key_points: rubric.points.iter().map(key_point_to_proto).collect(),
+        provenance: Some(provenance_to_proto(&q.provenance)),
+        generate_time: Some(timestamp(q.generated_at)),
+        reference_answer: rubric.reference_answer.unwrap_or_default(),
+        red_flags: rubric.red_flags.iter().map(red_flag_to_proto).collect(),
+        topic: rubric.topic.map(|t| common_pb::StoryTopic {
+            about: t.about().to_owned(),
+            terms: t.terms().to_vec(),
+        }),
+    }
+}
+
+fn confidence_to_proto(c: Option<Confidence>) -> i32 {
+    (match c {
+        None => common_pb::Confidence::Unspecified,
+        Some(Confidence::Low) => common_pb::Confidence::Low,
+        Some(Confidence::Medium) => common_pb::Confidence::Medium,
+        Some(Confidence::High) => common_pb::Confidence::High,
+    }) as i32
+}
+
+/// A stored evaluation.
+pub fn evaluation_to_proto(e: Evaluation) -> pb::Evaluation {
+    pb::Evaluation {
+        id: e.id.to_string(),
+        session_id: e.session_id.to_string(),
+        question_id: e.question_id.to_string(),
+        answer_id: e.answer_id.to_string(),
+        score: e.verdict.score.as_f64(),
+        feedback: e.verdict.feedback,
+        strengths: e.verdict.strengths,
+        improvements: e.verdict.improvements,
+        provenance: Some(provenance_to_proto(&e.provenance)),
+        create_time: Some(timestamp(e.created_at)),
+        confidence: confidence_to_proto(e.confidence),
+        red_flags: e.red_flags,
+    }
+}
+
+/// An evaluation in a list; EVALUATION_VIEW_BASIC leaves out its provenance.
+pub fn listed_evaluation(e: Evaluation, basic: bool) -> pb::Evaluation {
+    let mut evaluation = evaluation_to_proto(e);
+    if basic {
+        evaluation.provenance = None;
+    }
+    evaluation
+}
+
+/// Per session, its evaluation count and score sum.
+pub fn summary_to_proto(s: SessionSummary) -> pb::SessionEvaluationSummary {
+    pb::SessionEvaluationSummary {
+        session_id: s.session_id.to_string(),
+        evaluation_count: i32::try_from(s.count).unwrap_or(i32::MAX),
+        score_sum: s.score_sum.to_f64().unwrap_or_default(),
     }
 }
 

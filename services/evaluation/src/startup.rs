@@ -1,12 +1,9 @@
-//! Wiring: settings in, a bound gRPC server out.
+//! Building and running the evaluation service.
 
 use std::{future::Future, sync::Arc};
 
 use interview_coach_common::{
-    config::ConfigError,
-    db,
-    server::{GrpcServer, Reflection},
-    service_auth::ServiceCredential,
+    config::ConfigError, db, server::Reflection, service_auth::ServiceCredential, startup::Shell,
 };
 use interview_coach_proto::evaluation::v1::evaluation_service_server::{
     EvaluationServiceServer, SERVICE_NAME,
@@ -15,13 +12,11 @@ use sqlx::{PgPool, migrate::MigrateError};
 use tonic::service::{Routes, interceptor::InterceptedService};
 
 use crate::{
+    analysis::cues::{self, CuesError},
+    app::{evaluations::Evaluations, evaluator::Evaluator, metrics, questions::QuestionGenerator},
     bank::{Bank, BankError},
-    counters,
-    evaluator::Evaluator,
-    grpc::EvaluationApi,
+    grpc::EvaluationHandlers,
     llm::{ClientBuildError, LlmClient},
-    questions::QuestionGenerator,
-    scoring::{self, cues::CuesError},
     settings::Settings,
 };
 
@@ -58,9 +53,7 @@ pub enum ApplicationError {
 
 /// A built service, bound to its port, not yet serving.
 pub struct Application {
-    server: GrpcServer,
-    routes: Routes,
-    pool: PgPool,
+    shell: Shell,
 }
 
 impl Application {
@@ -79,8 +72,8 @@ impl Application {
         settings: Settings,
         pool: PgPool,
     ) -> Result<Self, ApplicationError> {
-        counters::describe();
-        scoring::cues::validate()?;
+        metrics::describe();
+        cues::validate()?;
         let bank = Arc::new(Bank::builtin()?);
         tracing::info!(questions = bank.all().len(), "question bank loaded");
         if settings.database.migrate {
@@ -102,39 +95,35 @@ impl Application {
                 None
             }
         };
-        let api = EvaluationApi::new(
-            pool.clone(),
-            Arc::clone(&bank),
-            Evaluator::new(llm.clone()),
+        let handlers = EvaluationHandlers::new(
+            Evaluations::new(pool.clone(), Arc::clone(&bank), Evaluator::new(llm.clone())),
             QuestionGenerator::new(bank, llm),
         );
         let service = InterceptedService::new(
-            EvaluationServiceServer::new(api)
+            EvaluationServiceServer::new(handlers)
                 .max_decoding_message_size(settings.server.max_message_bytes),
             ServiceCredential::new(settings.service_token).require(),
         );
 
         let addr = settings.server.listen_addr;
-        let server = GrpcServer::bind(
+        let shell = Shell::bind(
             &settings.server,
             Reflection::of(
                 &[SERVICE_NAME],
                 interview_coach_proto::EVALUATION_DESCRIPTOR_SET,
             ),
+            Routes::new(service),
+            pool,
         )
         .await
         .map_err(|source| ApplicationError::Bind { addr, source })?;
-        tracing::info!(%addr, port = server.port(), "evaluation-service listening");
-        Ok(Self {
-            server,
-            routes: Routes::new(service),
-            pool,
-        })
+        tracing::info!(%addr, port = shell.port(), "evaluation-service listening");
+        Ok(Self { shell })
     }
 
     /// The port the listener is bound to (useful with port 0).
     pub fn port(&self) -> u16 {
-        self.server.port()
+        self.shell.port()
     }
 
     /// Serves until `shutdown` resolves, then drains in-flight calls.
@@ -142,6 +131,6 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send,
     ) -> Result<(), ApplicationError> {
-        Ok(self.server.run(self.routes, self.pool, shutdown).await?)
+        Ok(self.shell.run_until_stopped(shutdown).await?)
     }
 }

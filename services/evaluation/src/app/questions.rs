@@ -9,12 +9,12 @@ use chrono::{DateTime, Utc};
 use rand::seq::SliceRandom;
 
 use crate::{
+    app::metrics::{self, LlmOperation},
     bank::{Bank, BankQuestion},
-    counters::{self, LlmOperation},
+    domain::commands::GenerateQuestions,
+    domain::provenance::Provenance,
+    domain::rubric::{Rubric, RubricOrigin},
     llm::{self, Completion, LlmClient},
-    provenance::Provenance,
-    request::GenerateQuestions,
-    rubric::{Rubric, RubricOrigin},
 };
 
 /// One generated question.
@@ -68,7 +68,7 @@ impl QuestionGenerator {
                 value: questions,
                 retried,
             }) => {
-                counters::llm_answered(LlmOperation::Generate, retried);
+                metrics::llm_answered(LlmOperation::Generate, retried);
                 let now = Utc::now();
                 let provenance = Provenance::llm(llm.source());
                 questions
@@ -89,7 +89,7 @@ impl QuestionGenerator {
                     .collect()
             }
             Err(err) => {
-                counters::llm_fell_back(LlmOperation::Generate, &err);
+                metrics::llm_fell_back(LlmOperation::Generate, &err);
                 tracing::warn!(reason = %err.reason(), error = %err, "LLM question generation failed, using the bank");
                 self.pick_from_bank(request, Provenance::fallback(err.reason()))
             }

@@ -2,10 +2,7 @@
 //! the reference answer, the red flags (common wrong claims, with the terms that detect
 //! them) and, for behavioral questions, what the story must be about.
 //!
-//! Where it comes from, in order: the rubric that travelled with the question (stored with
-//! it when it was generated); else the bank question its key names; else the key points
-//! the caller sent; else the bank question with the same text; else one derived from the
-//! question text and hints.
+//! Which one applies to a question is the bank's to say (`Bank::rubric_for`).
 
 use std::{
     collections::{HashMap, HashSet},
@@ -13,12 +10,9 @@ use std::{
     sync::{Arc, LazyLock, RwLock},
 };
 
-use interview_coach_common::{domain::InterviewType, text::is_blank};
+use interview_coach_common::text::is_blank;
 
-use crate::{
-    bank::Bank,
-    scoring::{cues::cues, text},
-};
+use crate::analysis::{cues::cues, text};
 
 /// Longest key point name accepted.
 pub const MAX_POINT_CHARS: usize = 300;
@@ -449,7 +443,7 @@ pub struct SentRubric {
 
 impl SentRubric {
     /// True when it is a whole rubric, not only key points.
-    fn is_whole(&self) -> bool {
+    pub fn is_whole(&self) -> bool {
         !self.points.is_empty() && (self.reference_answer.is_some() || !self.red_flags.is_empty())
     }
 }
@@ -463,48 +457,6 @@ impl Rubric {
             red_flags: Vec::new(),
             topic: None,
             origin,
-        }
-    }
-
-    /// The rubric for a question: the one sent with it if whole (key points with a
-    /// reference answer or red flags); else the bank question `question_key` names; else
-    /// the key points sent; else the bank question whose text is exactly `question`; else
-    /// one derived from the question and hints, with the red flags of the bank questions of
-    /// `kind` about the same subject (a red flag names a wrong claim about a subject, so it
-    /// holds wherever that subject is asked about).
-    pub fn resolve(
-        sent: SentRubric,
-        question_key: Option<&str>,
-        question: &str,
-        hints: &[String],
-        kind: InterviewType,
-        bank: &Bank,
-    ) -> Self {
-        if sent.is_whole() {
-            return Self {
-                points: sent.points,
-                reference_answer: sent.reference_answer,
-                red_flags: sent.red_flags,
-                topic: sent.topic,
-                origin: RubricOrigin::Question,
-            };
-        }
-        if let Some(q) = question_key.and_then(|key| bank.by_key(key)) {
-            return q.rubric();
-        }
-        if !sent.points.is_empty() {
-            return Self::from_points(sent.points, RubricOrigin::Request);
-        }
-        match bank.by_text(question) {
-            Some(q) => q.rubric(),
-            None => Self {
-                red_flags: bank
-                    .similar(kind, question, hints)
-                    .into_iter()
-                    .flat_map(|(q, _)| q.red_flags.iter().cloned())
-                    .collect(),
-                ..Self::derived(question, hints)
-            },
         }
     }
 
@@ -644,54 +596,6 @@ mod tests {
         assert_eq!(
             RedFlag::from_source(source("c", &[])),
             Err(RubricError::Terms)
-        );
-    }
-
-    const KIND: InterviewType = InterviewType::Technical;
-
-    #[test]
-    fn a_whole_sent_rubric_wins_then_the_key_s_bank_question_then_key_points() {
-        let bank = Bank::builtin().unwrap();
-        let banked = &bank.all()[0];
-        let point = KeyPoint::new("p", &["x".into()]).unwrap();
-        let points_only = SentRubric {
-            points: vec![point.clone()],
-            ..SentRubric::default()
-        };
-        let by_key = Rubric::resolve(points_only.clone(), Some(&banked.id), "", &[], KIND, &bank);
-        assert_eq!(by_key.origin, RubricOrigin::Bank(banked.id.clone()));
-        assert_eq!(by_key.confidence(), Confidence::High);
-        let by_text = Rubric::resolve(SentRubric::default(), None, &banked.text, &[], KIND, &bank);
-        assert_eq!(by_text.origin, RubricOrigin::Bank(banked.id.clone()));
-        let request = Rubric::resolve(points_only, None, &banked.text, &[], KIND, &bank);
-        assert_eq!(request.origin, RubricOrigin::Request);
-        assert_eq!(request.confidence(), Confidence::Medium);
-        let whole = SentRubric {
-            points: vec![point],
-            reference_answer: Some("Say x.".into()),
-            ..SentRubric::default()
-        };
-        let stored = Rubric::resolve(whole, Some(&banked.id), &banked.text, &[], KIND, &bank);
-        assert_eq!(stored.origin, RubricOrigin::Question);
-        assert_eq!(stored.reference_answer.as_deref(), Some("Say x."));
-        let derived = Rubric::resolve(SentRubric::default(), None, "Why?", &[], KIND, &bank);
-        assert_eq!(derived.confidence(), Confidence::Low);
-        assert!(derived.red_flags.is_empty());
-        // A question on a bank question's subject borrows its red flags.
-        let thumbnails = "Design a service that stores user-uploaded images and serves them as \
-            thumbnails in several sizes to web and mobile clients.";
-        let borrowed = Rubric::resolve(
-            SentRubric::default(),
-            None,
-            thumbnails,
-            &[],
-            InterviewType::SystemDesign,
-            &bank,
-        );
-        assert_eq!(borrowed.origin, RubricOrigin::Derived);
-        assert_eq!(
-            borrowed.red_flags,
-            bank.by_key("system-design-easy-11").unwrap().red_flags
         );
     }
 

@@ -1,8 +1,10 @@
 //! Where a question or an evaluation came from, stored with it.
 
-use interview_coach_proto::common::v1 as pb;
+use super::rubric::RubricOrigin;
 
-use crate::{rubric::RubricOrigin, scoring::RUBRIC_VERSION};
+/// Version of the built-in rubric and weights (`scoring/`, `bank/`, `rubric/`), stored with
+/// every evaluation: bump it with any change that moves scores.
+pub const RUBRIC_VERSION: &str = "builtin-2026.12";
 
 /// Source of the built-in bank and evaluator.
 pub const BANK: &str = "bank";
@@ -61,24 +63,6 @@ impl Provenance {
         Self {
             source,
             ..Self::builtin()
-        }
-    }
-
-    /// On the wire.
-    pub fn to_proto(&self) -> pb::Provenance {
-        pb::Provenance {
-            source: self.source.clone(),
-            is_fallback: self.is_fallback,
-            fallback_reason: self.fallback_reason.clone().unwrap_or_default(),
-            rubric_version: self.rubric_version.clone(),
-            rubric_origin: match self.rubric_origin.as_deref() {
-                Some("bank") => pb::RubricOrigin::Bank,
-                Some("question") => pb::RubricOrigin::Question,
-                Some("key_points") => pb::RubricOrigin::KeyPoints,
-                Some("derived") => pb::RubricOrigin::Derived,
-                _ => pb::RubricOrigin::Unspecified,
-            } as i32,
-            disagreement: self.disagreement,
         }
     }
 }

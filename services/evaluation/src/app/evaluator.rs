@@ -7,13 +7,15 @@ use std::sync::Arc;
 
 use interview_coach_common::domain::{Difficulty, InterviewType};
 
+use super::metrics::{self, LlmOperation};
 use crate::{
-    counters::{self, LlmOperation},
+    domain::{
+        provenance::Provenance,
+        rubric::{Confidence, Rubric},
+        verdict::Verdict,
+    },
     error::EvaluationError,
     llm::{self, Completion, LlmClient},
-    provenance::Provenance,
-    rubric::{Confidence, Rubric},
-    score::Score,
     scoring::{self, Question},
 };
 
@@ -53,14 +55,8 @@ impl Submission {
 /// The outcome, ready to store.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Outcome {
-    /// 0..=10.
-    pub score: Score,
-    /// A few sentences.
-    pub feedback: String,
-    /// What was good.
-    pub strengths: Vec<String>,
-    /// What would be better.
-    pub improvements: Vec<String>,
+    /// The score and its feedback.
+    pub verdict: Verdict,
     /// Which engine.
     pub provenance: Provenance,
     /// How far it can be trusted.
@@ -72,10 +68,7 @@ pub struct Outcome {
 impl Outcome {
     fn builtin(assessment: scoring::Assessment, provenance: Provenance) -> Self {
         Self {
-            score: assessment.score,
-            feedback: assessment.feedback,
-            strengths: assessment.strengths,
-            improvements: assessment.improvements,
+            verdict: assessment.verdict,
             provenance,
             confidence: assessment.confidence,
             red_flags: assessment.red_flags,
@@ -146,7 +139,7 @@ impl Evaluator {
                 value: reply,
                 retried,
             }) => {
-                counters::llm_answered(LlmOperation::Evaluate, retried);
+                metrics::llm_answered(LlmOperation::Evaluate, retried);
                 let disagreement =
                     !red_flags.is_empty() && reply.score.as_f64() >= DISAGREEMENT_SCORE;
                 if disagreement {
@@ -157,10 +150,7 @@ impl Evaluator {
                     );
                 }
                 Ok(Outcome {
-                    score: reply.score,
-                    feedback: reply.feedback,
-                    strengths: reply.strengths,
-                    improvements: reply.improvements,
+                    verdict: reply,
                     provenance: Provenance {
                         disagreement,
                         ..Provenance::llm(llm.source()).with_rubric(&submission.rubric.origin)
@@ -170,7 +160,7 @@ impl Evaluator {
                 })
             }
             Err(err) => {
-                counters::llm_fell_back(LlmOperation::Evaluate, &err);
+                metrics::llm_fell_back(LlmOperation::Evaluate, &err);
                 tracing::warn!(reason = %err.reason(), error = %err, "LLM evaluation failed, using the built-in evaluator");
                 let s = Arc::clone(&submission);
                 let assessment =

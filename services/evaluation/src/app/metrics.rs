@@ -6,8 +6,8 @@
 //! - `evaluations_total{evaluator="bank|llm"}`, once per stored evaluation.
 
 use crate::{
+    domain::provenance::{BANK, Provenance},
     llm::LlmError,
-    provenance::{BANK, Provenance},
 };
 
 /// LLM calls by operation and outcome.

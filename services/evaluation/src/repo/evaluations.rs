@@ -13,7 +13,10 @@ use rust_decimal::Decimal;
 use sqlx::{PgExecutor, PgPool, Postgres, types::Json};
 use uuid::Uuid;
 
-use crate::{error::EvaluationError, provenance::Provenance, rubric::Confidence, score::Score};
+use crate::{
+    domain::{provenance::Provenance, rubric::Confidence, score::Score, verdict::Verdict},
+    error::EvaluationError,
+};
 
 /// An evaluation to store.
 #[derive(Clone, Debug)]
@@ -24,14 +27,8 @@ pub struct NewEvaluation {
     pub question_id: Uuid,
     /// The answer.
     pub answer_id: Uuid,
-    /// 0..=10.
-    pub score: Score,
-    /// A few sentences.
-    pub feedback: String,
-    /// What was good.
-    pub strengths: Vec<String>,
-    /// What would be better.
-    pub improvements: Vec<String>,
+    /// The score and its feedback.
+    pub verdict: Verdict,
     /// Engine and rubric.
     pub provenance: Provenance,
     /// How far it can be trusted.
@@ -51,14 +48,8 @@ pub struct Evaluation {
     pub question_id: Uuid,
     /// The answer.
     pub answer_id: Uuid,
-    /// 0..=10.
-    pub score: Score,
-    /// A few sentences.
-    pub feedback: String,
-    /// What was good.
-    pub strengths: Vec<String>,
-    /// What would be better.
-    pub improvements: Vec<String>,
+    /// The score and its feedback.
+    pub verdict: Verdict,
     /// Engine and rubric.
     pub provenance: Provenance,
     /// How far it can be trusted (unknown for evaluations stored before it was recorded).
@@ -109,12 +100,17 @@ impl TryFrom<Row> for Evaluation {
             session_id: row.session_id,
             question_id: row.question_id,
             answer_id: row.answer_id,
-            score: Score::from_decimal(row.score).map_err(|_| {
-                EvaluationError::Internal(format!("evaluation {} has score {}", row.id, row.score))
-            })?,
-            feedback: row.feedback_text,
-            strengths: row.strengths.map(|j| j.0).unwrap_or_default(),
-            improvements: row.improvements.map(|j| j.0).unwrap_or_default(),
+            verdict: Verdict {
+                score: Score::from_decimal(row.score).map_err(|_| {
+                    EvaluationError::Internal(format!(
+                        "evaluation {} has score {}",
+                        row.id, row.score
+                    ))
+                })?,
+                feedback: row.feedback_text,
+                strengths: row.strengths.map(|j| j.0).unwrap_or_default(),
+                improvements: row.improvements.map(|j| j.0).unwrap_or_default(),
+            },
             provenance: Provenance {
                 source: row.evaluator,
                 is_fallback: row.is_fallback,
@@ -154,10 +150,7 @@ impl NewEvaluation {
             session_id: self.session_id,
             question_id: self.question_id,
             answer_id: self.answer_id,
-            score: self.score,
-            feedback: self.feedback.clone(),
-            strengths: self.strengths.clone(),
-            improvements: self.improvements.clone(),
+            verdict: self.verdict.clone(),
             provenance: self.provenance.clone(),
             confidence: Some(self.confidence),
             red_flags: self.red_flags.clone(),
@@ -291,14 +284,22 @@ async fn insert_rows(
     .bind(column(|n| n.answer_id))
     .bind(
         rows.iter()
-            .map(|n| n.score.as_decimal())
+            .map(|n| n.verdict.score.as_decimal())
             .collect::<Vec<_>>(),
     )
-    .bind(rows.iter().map(|n| n.feedback.as_str()).collect::<Vec<_>>())
-    .bind(rows.iter().map(|n| Json(&n.strengths)).collect::<Vec<_>>())
     .bind(
         rows.iter()
-            .map(|n| Json(&n.improvements))
+            .map(|n| n.verdict.feedback.as_str())
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        rows.iter()
+            .map(|n| Json(&n.verdict.strengths))
+            .collect::<Vec<_>>(),
+    )
+    .bind(
+        rows.iter()
+            .map(|n| Json(&n.verdict.improvements))
             .collect::<Vec<_>>(),
     )
     .bind(
@@ -402,14 +403,25 @@ where
     query.bind(limit).fetch_all(pool).await
 }
 
-/// Per session of `session_ids` that has evaluations: (session, count, sum of scores).
+/// One session's evaluations, summed.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct SessionSummary {
+    /// The session.
+    pub session_id: Uuid,
+    /// How many evaluations it has.
+    pub count: i64,
+    /// The sum of their scores.
+    pub score_sum: Decimal,
+}
+
+/// The summaries of the sessions of `session_ids` that have evaluations.
 pub async fn summarize(
     pool: &PgPool,
     session_ids: &[Uuid],
-) -> Result<Vec<(Uuid, i64, Decimal)>, EvaluationError> {
+) -> Result<Vec<SessionSummary>, EvaluationError> {
     Ok(sqlx::query_as(
-        "SELECT session_id, COUNT(*), SUM(score) FROM answer_evaluations \
-         WHERE session_id = ANY($1) GROUP BY session_id",
+        "SELECT session_id, COUNT(*) AS count, SUM(score) AS score_sum \
+         FROM answer_evaluations WHERE session_id = ANY($1) GROUP BY session_id",
     )
     .bind(session_ids)
     .fetch_all(pool)
