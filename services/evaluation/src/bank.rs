@@ -10,8 +10,8 @@ use interview_coach_common::domain::{Difficulty, InterviewType};
 use serde::Deserialize;
 
 use crate::domain::rubric::{
-    KeyPoint, KeyPointSource, RedFlag, RedFlagSource, Rubric, RubricOrigin, SentRubric, Severity,
-    Topic,
+    KeyPoint, KeyPointSource, RedFlag, RedFlagSource, Rubric, RubricDigest, RubricOrigin,
+    SentRubric, Severity, Topic,
 };
 
 /// The embedded files, one per type.
@@ -64,6 +64,8 @@ pub struct BankQuestion {
     pub red_flags: Vec<RedFlag>,
     /// Behavioral questions: what the story must be about.
     pub topic: Option<Topic>,
+    /// The digest of its rubric.
+    pub digest: RubricDigest,
 }
 
 impl BankQuestion {
@@ -163,6 +165,7 @@ pub struct Bank {
     questions: Vec<BankQuestion>,
     by_id: HashMap<String, usize>,
     by_text: HashMap<String, usize>,
+    by_digest: HashMap<RubricDigest, usize>,
     /// Per question, the stems of its subject (text, hints, key point names).
     subjects: Vec<HashSet<String>>,
 }
@@ -259,7 +262,10 @@ impl Bank {
         }
         let mut by_id = HashMap::new();
         let mut by_text = HashMap::new();
+        let mut by_digest = HashMap::new();
         for (i, q) in questions.iter().enumerate() {
+            // Questions with the same rubric score alike: either one stands for the digest.
+            by_digest.entry(q.digest.clone()).or_insert(i);
             if by_id.insert(q.id.clone(), i).is_some() {
                 return Err(BankError::Question {
                     id: q.id.clone(),
@@ -303,6 +309,7 @@ impl Bank {
             questions,
             by_id,
             by_text,
+            by_digest,
             subjects,
         })
     }
@@ -351,6 +358,11 @@ impl Bank {
             .iter()
             .filter(|q| q.interview_type == kind && q.difficulty == difficulty)
             .collect()
+    }
+
+    /// The question whose rubric has this digest.
+    pub fn by_digest(&self, digest: &RubricDigest) -> Option<&BankQuestion> {
+        self.by_digest.get(digest).map(|&i| &self.questions[i])
     }
 
     /// The question with this id.
@@ -451,6 +463,15 @@ fn validate(kind: InterviewType, raw: RawQuestion) -> Result<BankQuestion, BankE
         (_, Some(_)) => return Err(fail("only behavioral questions have a topic".to_owned())),
         (_, None) => None,
     };
+    let reference_answer = raw.reference_answer.trim().to_owned();
+    let digest = Rubric {
+        points: key_points.clone(),
+        reference_answer: Some(reference_answer.clone()),
+        red_flags: red_flags.clone(),
+        topic: topic.clone(),
+        origin: RubricOrigin::Bank(raw.id.clone()),
+    }
+    .digest();
     Ok(BankQuestion {
         id: raw.id.clone(),
         interview_type: kind,
@@ -459,9 +480,10 @@ fn validate(kind: InterviewType, raw: RawQuestion) -> Result<BankQuestion, BankE
         hints: raw.hints,
         examples: raw.examples,
         key_points,
-        reference_answer: raw.reference_answer.trim().to_owned(),
+        reference_answer,
         red_flags,
         topic,
+        digest,
     })
 }
 

@@ -18,6 +18,9 @@ pub enum EvaluationError {
     /// The answer (or its session or question) does not exist: FAILED_PRECONDITION.
     #[error("the answer does not exist")]
     AnswerMissing,
+    /// The rubric digest sent names no stored rubric: FAILED_PRECONDITION.
+    #[error("no rubric has this digest")]
+    UnknownRubric,
     /// A database error: UNAVAILABLE when it is unreachable, else INTERNAL.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
@@ -39,6 +42,9 @@ impl From<EvaluationError> for Status {
             EvaluationError::NotFound => Status::not_found("no evaluation for this answer"),
             EvaluationError::AnswerMissing => Status::failed_precondition(
                 "the answer does not exist: store the answer before asking for its evaluation",
+            ),
+            EvaluationError::UnknownRubric => Status::failed_precondition(
+                "rubric_digest names no rubric this service handed out: send the rubric itself",
             ),
             EvaluationError::Database(err) if db::is_unavailable(&err) => {
                 status::unavailable("database", &err)
@@ -62,6 +68,10 @@ mod tests {
         );
         assert_eq!(
             Status::from(EvaluationError::AnswerMissing).code(),
+            Code::FailedPrecondition
+        );
+        assert_eq!(
+            Status::from(EvaluationError::UnknownRubric).code(),
             Code::FailedPrecondition
         );
         let internal = Status::from(EvaluationError::Internal("secret path /x".into()));

@@ -13,7 +13,10 @@ use tonic::service::{Routes, interceptor::InterceptedService};
 
 use crate::{
     analysis::cues::{self, CuesError},
-    app::{evaluations::Evaluations, evaluator::Evaluator, metrics, questions::QuestionGenerator},
+    app::{
+        evaluations::Evaluations, evaluator::Evaluator, metrics, questions::QuestionGenerator,
+        rubrics::Rubrics,
+    },
     bank::{Bank, BankError},
     grpc::EvaluationHandlers,
     llm::{ClientBuildError, LlmClient},
@@ -95,9 +98,15 @@ impl Application {
                 None
             }
         };
+        let rubrics = Rubrics::new(Arc::clone(&bank), pool.clone());
         let handlers = EvaluationHandlers::new(
-            Evaluations::new(pool.clone(), Arc::clone(&bank), Evaluator::new(llm.clone())),
-            QuestionGenerator::new(bank, llm),
+            Evaluations::new(
+                pool.clone(),
+                Arc::clone(&bank),
+                rubrics.clone(),
+                Evaluator::new(llm.clone()),
+            ),
+            QuestionGenerator::new(bank, llm, rubrics),
         );
         let service = InterceptedService::new(
             EvaluationServiceServer::new(handlers)

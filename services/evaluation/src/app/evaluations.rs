@@ -10,6 +10,7 @@ use uuid::Uuid;
 use super::{
     evaluator::{Evaluator, Submission},
     metrics,
+    rubrics::Rubrics,
 };
 use crate::{
     bank::Bank,
@@ -24,17 +25,19 @@ pub struct Evaluations {
     pool: PgPool,
     writer: EvaluationWriter,
     bank: Arc<Bank>,
+    rubrics: Rubrics,
     evaluator: Evaluator,
 }
 
 impl Evaluations {
-    /// The use cases over `pool`, `bank` and `evaluator`; starts the evaluation writer on
-    /// the current runtime.
-    pub fn new(pool: PgPool, bank: Arc<Bank>, evaluator: Evaluator) -> Self {
+    /// The use cases over `pool`, `bank`, `rubrics` and `evaluator`; starts the evaluation
+    /// writer on the current runtime.
+    pub fn new(pool: PgPool, bank: Arc<Bank>, rubrics: Rubrics, evaluator: Evaluator) -> Self {
         Self {
             writer: EvaluationWriter::spawn(pool.clone()),
             pool,
             bank,
+            rubrics,
             evaluator,
         }
     }
@@ -55,13 +58,20 @@ impl Evaluations {
         {
             return Ok((existing, false));
         }
-        let rubric = self.bank.rubric_for(
-            command.rubric,
-            command.question_key.as_deref(),
-            command.question_text.as_str(),
-            &command.hints,
-            command.interview_type,
-        );
+        let rubric = match command.rubric_digest {
+            Some(digest) if !command.rubric.is_whole() => self
+                .rubrics
+                .find(&digest)
+                .await?
+                .ok_or(EvaluationError::UnknownRubric)?,
+            _ => self.bank.rubric_for(
+                command.rubric,
+                command.question_key.as_deref(),
+                command.question_text.as_str(),
+                &command.hints,
+                command.interview_type,
+            ),
+        };
         let outcome = self
             .evaluator
             .evaluate(Submission {

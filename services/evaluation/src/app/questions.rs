@@ -1,7 +1,8 @@
 //! Question generation: from the LLM when one is configured (validated JSON), else or on
 //! failure from the built-in bank (marked as a fallback). Exclusions are honored while the
 //! pool allows; when it runs short, excluded questions are reused, least recent first
-//! (`exclude_keys` is read most recent first). Writes nothing.
+//! (`exclude_keys` is read most recent first). The rubrics of the questions handed out are
+//! stored (once each) before they leave, so their digests can be resolved later.
 
 use std::{collections::HashSet, sync::Arc};
 
@@ -10,10 +11,12 @@ use rand::seq::SliceRandom;
 
 use crate::{
     app::metrics::{self, LlmOperation},
+    app::rubrics::Rubrics,
     bank::{Bank, BankQuestion},
     domain::commands::GenerateQuestions,
     domain::provenance::Provenance,
-    domain::rubric::{Rubric, RubricOrigin},
+    domain::rubric::{Rubric, RubricDigest, RubricOrigin},
+    error::EvaluationError,
     llm::{self, Completion, LlmClient},
 };
 
@@ -28,8 +31,10 @@ pub struct Generated {
     pub hints: Vec<String>,
     /// Examples.
     pub examples: Vec<String>,
-    /// The rubric, to be stored with the question and sent back with its answer.
+    /// The rubric its answer is scored against.
     pub rubric: Rubric,
+    /// The rubric's digest, to be stored with the question and sent back with its answer.
+    pub digest: RubricDigest,
     /// Source and fallback state.
     pub provenance: Provenance,
     /// When it was generated.
@@ -41,16 +46,30 @@ pub struct Generated {
 pub struct QuestionGenerator {
     bank: Arc<Bank>,
     llm: Option<Arc<LlmClient>>,
+    rubrics: Rubrics,
 }
 
 impl QuestionGenerator {
-    /// A generator over `bank`, using `llm` when given.
-    pub fn new(bank: Arc<Bank>, llm: Option<Arc<LlmClient>>) -> Self {
-        Self { bank, llm }
+    /// A generator over `bank`, using `llm` when given, storing rubrics in `rubrics`.
+    pub fn new(bank: Arc<Bank>, llm: Option<Arc<LlmClient>>, rubrics: Rubrics) -> Self {
+        Self { bank, llm, rubrics }
     }
 
-    /// `request.count` distinct questions.
-    pub async fn generate(&self, request: &GenerateQuestions) -> Vec<Generated> {
+    /// `request.count` distinct questions, their rubrics stored.
+    pub async fn generate(
+        &self,
+        request: &GenerateQuestions,
+    ) -> Result<Vec<Generated>, EvaluationError> {
+        let questions = self.choose(request).await;
+        let rubrics: Vec<(RubricDigest, &Rubric)> = questions
+            .iter()
+            .map(|q| (q.digest.clone(), &q.rubric))
+            .collect();
+        self.rubrics.store(&rubrics).await?;
+        Ok(questions)
+    }
+
+    async fn choose(&self, request: &GenerateQuestions) -> Vec<Generated> {
         let Some(llm) = &self.llm else {
             return self.pick_from_bank(request, Provenance::builtin());
         };
@@ -73,18 +92,22 @@ impl QuestionGenerator {
                 let provenance = Provenance::llm(llm.source());
                 questions
                     .into_iter()
-                    .map(|q| Generated {
-                        key: q.key,
-                        text: q.text,
-                        hints: q.hints,
-                        examples: q.examples,
-                        rubric: Rubric {
+                    .map(|q| {
+                        let rubric = Rubric {
                             reference_answer: q.reference_answer,
                             red_flags: q.red_flags,
                             ..Rubric::from_points(q.key_points, RubricOrigin::Question)
-                        },
-                        provenance: provenance.clone(),
-                        generated_at: now,
+                        };
+                        Generated {
+                            key: q.key,
+                            text: q.text,
+                            hints: q.hints,
+                            examples: q.examples,
+                            digest: rubric.digest(),
+                            rubric,
+                            provenance: provenance.clone(),
+                            generated_at: now,
+                        }
                     })
                     .collect()
             }
@@ -117,6 +140,7 @@ impl QuestionGenerator {
                 hints: q.hints.clone(),
                 examples: q.examples.clone(),
                 rubric: q.rubric(),
+                digest: q.digest.clone(),
                 provenance: provenance.clone(),
                 generated_at: now,
             })
@@ -171,6 +195,7 @@ mod tests {
             reference_answer: String::new(),
             red_flags: vec![],
             topic: None,
+            digest: Rubric::from_points(vec![], RubricOrigin::Derived).digest(),
         }
     }
 

@@ -8,7 +8,7 @@ use interview_coach_common::{
 };
 use uuid::Uuid;
 
-use super::rubric::SentRubric;
+use super::rubric::{RubricDigest, SentRubric};
 
 /// Longest question text, in characters.
 pub const MAX_QUESTION_CHARS: usize = 4000;
@@ -74,6 +74,8 @@ pub struct EvaluateAnswer {
     /// The rubric sent with it: up to 20 key points, the reference answer, up to 10 red
     /// flags, a topic.
     pub rubric: SentRubric,
+    /// The digest of the rubric the question was handed out with.
+    pub rubric_digest: Option<RubricDigest>,
 }
 
 /// A checked ListEvaluations request.

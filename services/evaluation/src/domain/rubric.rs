@@ -11,6 +11,7 @@ use std::{
 };
 
 use interview_coach_common::text::is_blank;
+use sha2::{Digest, Sha256};
 
 use crate::analysis::{cues::cues, text};
 
@@ -428,6 +429,56 @@ pub struct Rubric {
     pub origin: RubricOrigin,
 }
 
+/// A rubric's content digest: `r1-` and 32 hex digits of the SHA-256 of its validated
+/// parts. The same rubric has the same digest in every process and release, so a question
+/// can carry its digest instead of its rubric, and the rubric is stored once however many
+/// questions share it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RubricDigest(String);
+
+const DIGEST_PREFIX: &str = "r1-";
+const DIGEST_HEX: usize = 32;
+
+impl RubricDigest {
+    /// A digest as written by [`Rubric::digest`]; `None` for anything else.
+    pub fn parse(text: &str) -> Option<Self> {
+        let hex = text.strip_prefix(DIGEST_PREFIX)?;
+        (hex.len() == DIGEST_HEX && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+            .then(|| Self(text.to_owned()))
+    }
+
+    /// As written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for RubricDigest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Feeds a rubric's parts to a hash with each field tagged and length-prefixed, so no two
+/// different rubrics feed the same bytes.
+struct DigestInput(Sha256);
+
+impl DigestInput {
+    fn field(&mut self, tag: u8, text: &str) {
+        self.0.update([tag]);
+        self.0.update((text.len() as u64).to_le_bytes());
+        self.0.update(text.as_bytes());
+    }
+
+    fn list(&mut self, tag: u8, items: &[String]) {
+        self.0.update([tag]);
+        self.0.update((items.len() as u64).to_le_bytes());
+        for item in items {
+            self.field(b's', item);
+        }
+    }
+}
+
 /// The rubric parts a caller sent with an answer (validated).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SentRubric {
@@ -458,6 +509,40 @@ impl Rubric {
             topic: None,
             origin,
         }
+    }
+
+    /// The digest of its content (key points, reference answer, red flags, topic; not its
+    /// origin).
+    pub fn digest(&self) -> RubricDigest {
+        let mut input = DigestInput(Sha256::new());
+        input.0.update((self.points.len() as u64).to_le_bytes());
+        for point in &self.points {
+            let source = point.source();
+            input.field(b'p', &source.point);
+            input.list(b't', &source.terms);
+            input.field(b'i', &source.idea);
+            input.field(b'w', &source.weight.to_string());
+            input.field(b'f', &source.follow_up);
+        }
+        input.field(b'r', self.reference_answer.as_deref().unwrap_or_default());
+        input.0.update((self.red_flags.len() as u64).to_le_bytes());
+        for flag in &self.red_flags {
+            let source = flag.source();
+            input.field(b'c', &source.claim);
+            input.field(b'o', &source.correction);
+            input.list(b'n', &source.patterns);
+            input.field(b'v', source.severity.as_str());
+        }
+        if let Some(topic) = &self.topic {
+            input.field(b'a', topic.about());
+            input.list(b'e', topic.terms());
+        }
+        let hash = input.0.finalize();
+        let hex: String = hash[..DIGEST_HEX / 2]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        RubricDigest(format!("{DIGEST_PREFIX}{hex}"))
     }
 
     /// How far the evaluation can be trusted.
@@ -597,6 +682,62 @@ mod tests {
             RedFlag::from_source(source("c", &[])),
             Err(RubricError::Terms)
         );
+    }
+
+    #[test]
+    fn a_digest_names_the_content_not_the_origin() {
+        let point = |name: &str| KeyPoint::new(name, &["queue".to_owned()]).unwrap();
+        let rubric = Rubric {
+            reference_answer: Some("Two stacks: push onto one, pop from the other.".into()),
+            ..Rubric::from_points(vec![point("amortized O(1)")], RubricOrigin::Question)
+        };
+        let digest = rubric.digest();
+        assert_eq!(RubricDigest::parse(digest.as_str()), Some(digest.clone()));
+        assert_eq!(digest.as_str().len(), 3 + 32);
+        let other_origin = Rubric {
+            origin: RubricOrigin::Bank("technical-easy-01".into()),
+            ..rubric.clone()
+        };
+        assert_eq!(other_origin.digest(), digest);
+        let other_point = Rubric {
+            points: vec![point("amortized O(1) ")],
+            ..rubric.clone()
+        };
+        assert_eq!(
+            other_point.digest(),
+            digest,
+            "validated (trimmed) parts are hashed"
+        );
+        for changed in [
+            Rubric {
+                points: vec![point("amortized O(n)")],
+                ..rubric.clone()
+            },
+            Rubric {
+                reference_answer: None,
+                ..rubric.clone()
+            },
+            Rubric {
+                topic: Some(Topic::new("queues", &["queue".to_owned()]).unwrap()),
+                ..rubric.clone()
+            },
+        ] {
+            assert_ne!(changed.digest(), digest, "{changed:?}");
+        }
+        // A field's bytes never run into the next one's.
+        let split = |a: &str, b: &str| Rubric {
+            points: vec![KeyPoint::new(a, &[b.to_owned()]).unwrap()],
+            ..Rubric::from_points(Vec::new(), RubricOrigin::Question)
+        };
+        assert_ne!(split("ab", "c").digest(), split("a", "bc").digest());
+        for bad in [
+            "",
+            "r1-",
+            "r2-0123456789abcdef0123456789abcdef",
+            "r1-0123456789ABCDEF0123456789abcdef",
+        ] {
+            assert_eq!(RubricDigest::parse(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -24,7 +24,7 @@ use crate::{
         provenance::Provenance,
         rubric::{
             Confidence, KeyPoint, KeyPointSource, MAX_RED_FLAGS, MAX_REFERENCE_CHARS, RedFlag,
-            RedFlagSource, SentRubric, Severity, Topic,
+            RedFlagSource, RubricDigest, SentRubric, Severity, Topic,
         },
     },
     repo::evaluations::{Evaluation, SessionSummary},
@@ -210,6 +210,19 @@ impl TryFrom<pb::EvaluateAnswerRequest> for EvaluateAnswer {
             }
         }
         let rubric = rubric(&mut v, &request);
+        let rubric_digest = match request.rubric_digest.trim() {
+            "" => None,
+            digest => {
+                let parsed = RubricDigest::parse(digest);
+                if parsed.is_none() {
+                    v.add(
+                        "rubric_digest",
+                        "must be a GeneratedQuestion.rubric_digest (r1- and 32 hex digits)",
+                    );
+                }
+                parsed
+            }
+        };
         match (
             session_id,
             question_id,
@@ -238,6 +251,7 @@ impl TryFrom<pb::EvaluateAnswerRequest> for EvaluateAnswer {
                 question_key: (!question_key.is_empty()).then(|| question_key.to_owned()),
                 hints: request.hints,
                 rubric,
+                rubric_digest,
             }),
             _ => Err(v),
         }
@@ -352,7 +366,7 @@ fn provenance_to_proto(p: &Provenance) -> common_pb::Provenance {
     }
 }
 
-/// A generated question with its whole rubric.
+/// A generated question with its whole rubric and the rubric's digest.
 pub fn question_to_proto(q: Generated) -> pb::GeneratedQuestion {
     let rubric = q.rubric;
     pb::GeneratedQuestion {
@@ -369,6 +383,7 @@ pub fn question_to_proto(q: Generated) -> pb::GeneratedQuestion {
             about: t.about().to_owned(),
             terms: t.terms().to_vec(),
         }),
+        rubric_digest: q.digest.to_string(),
     }
 }
 

@@ -40,7 +40,7 @@ impl EvaluationService for EvaluationHandlers {
     ) -> Result<Response<pb::GenerateQuestionsResponse>, Status> {
         let command =
             GenerateQuestions::try_from(request.into_inner()).map_err(EvaluationError::from)?;
-        let questions = self.generator.generate(&command).await;
+        let questions = self.generator.generate(&command).await?;
         Ok(Response::new(pb::GenerateQuestionsResponse {
             questions: questions
                 .into_iter()

@@ -174,3 +174,105 @@ async fn a_bad_rubric_is_invalid_argument_per_field(pool: PgPool) {
         ]
     );
 }
+
+/// A question's rubric digest stands for its rubric: the answer scores as if the whole rubric
+/// had come with it, in this instance and in a new one (from `question_rubrics`, where every
+/// handed-out rubric is stored once); a digest never handed out is FAILED_PRECONDITION and a
+/// malformed one INVALID_ARGUMENT.
+#[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
+async fn the_rubric_digest_stands_for_the_rubric(pool: PgPool) {
+    let f = fixture(&pool).await;
+    let app = TestApp::spawn(pool.clone()).await;
+    let q = one_question(&app, 1).await;
+    assert!(q.rubric_digest.starts_with("r1-"), "{}", q.rubric_digest);
+    let again = one_question(&app, 1).await;
+    assert_eq!(again.key == q.key, again.rubric_digest == q.rubric_digest);
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM question_rubrics WHERE digest = $1")
+        .bind(&q.rubric_digest)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, 1);
+
+    let answer = crate::common::STRONG_ANSWER;
+    let whole = pb::EvaluateAnswerRequest {
+        question_text: q.text.clone(),
+        key_points: q.key_points.clone(),
+        reference_answer: q.reference_answer.clone(),
+        red_flags: q.red_flags.clone(),
+        topic: q.topic.clone(),
+        ..evaluate_request(&f, answer)
+    };
+    let by_digest = pb::EvaluateAnswerRequest {
+        key_points: vec![],
+        rubric_digest: q.rubric_digest.clone(),
+        ..whole.clone()
+    };
+    let expected = evaluate(&app, whole).await.unwrap();
+    let other = TestApp::spawn(pool.clone()).await;
+    // Under a digest the bank does not have (as after a release that changed the question),
+    // the stored rubric is the one used.
+    sqlx::query(
+        "INSERT INTO question_rubrics (digest, rubric) \
+         SELECT 'r1-0123456789abcdef0123456789abcdef', rubric FROM question_rubrics \
+         WHERE digest = $1",
+    )
+    .bind(&q.rubric_digest)
+    .execute(&pool)
+    .await
+    .unwrap();
+    for (app, digest, position) in [
+        (&app, q.rubric_digest.as_str(), 2),
+        (&other, "r1-0123456789abcdef0123456789abcdef", 3),
+    ] {
+        let (_, answer_id) =
+            crate::common::question_and_answer(&pool, f.session_id, position).await;
+        let e = evaluate(
+            app,
+            pb::EvaluateAnswerRequest {
+                answer_id: answer_id.to_string(),
+                rubric_digest: digest.to_owned(),
+                ..by_digest.clone()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            (e.score, &e.feedback, &e.red_flags, e.confidence),
+            (
+                expected.score,
+                &expected.feedback,
+                &expected.red_flags,
+                expected.confidence
+            ),
+            "{digest}"
+        );
+        assert_eq!(
+            e.provenance.unwrap().rubric_origin,
+            RubricOrigin::Question as i32
+        );
+    }
+    let (_, third_answer) = crate::common::question_and_answer(&pool, f.session_id, 4).await;
+    let unknown = evaluate(
+        &other,
+        pb::EvaluateAnswerRequest {
+            answer_id: third_answer.to_string(),
+            rubric_digest: "r1-ffffffffffffffffffffffffffffffff".into(),
+            ..by_digest.clone()
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(unknown.code(), tonic::Code::FailedPrecondition);
+    let malformed = evaluate(
+        &other,
+        pb::EvaluateAnswerRequest {
+            answer_id: third_answer.to_string(),
+            rubric_digest: "sha256:abc".into(),
+            ..by_digest
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(violated_fields(&malformed), ["rubric_digest"]);
+}

@@ -90,6 +90,7 @@ impl PendingAnswer {
             red_flags: data.red_flags_proto(),
             topic: data.topic_proto(),
             reference_answer: data.reference_answer,
+            rubric_digest: data.rubric_digest,
             question_key: data.key,
             hints: data.hints,
         }

@@ -1,9 +1,11 @@
 //! The `question_data` JSONB of a stored question: what the session service needs to show
-//! it (hints, examples) and to have it scored (key and the whole rubric it was generated
-//! with: key points, reference answer, red flags, topic), plus its provenance, in the seed's
-//! camelCase shape (`hints`, `examples`, `metadata.generatedAt`, `metadata.isFallback`).
-//! The rubric travels with the question so that its answer is scored against the rubric
-//! the question was asked with, whatever the bank says by then.
+//! it (hints, examples) and to have it scored (key and the digest of the rubric it was
+//! generated with), plus its provenance, in the seed's camelCase shape (`hints`, `examples`,
+//! `metadata.generatedAt`, `metadata.isFallback`). The digest travels with the question so
+//! that its answer is scored against the rubric the question was asked with, whatever the
+//! bank says by then; the evaluation service stores each rubric once, under its digest.
+//! Questions stored before digests carry the whole rubric (key points, reference answer,
+//! red flags, topic) here instead, and it is sent with their answers.
 
 use chrono::{DateTime, Utc};
 use interview_coach_proto::{common::v1 as common_pb, evaluation::v1 as eval_pb};
@@ -90,8 +92,11 @@ pub struct QuestionData {
     /// Examples.
     #[serde(default)]
     pub examples: Vec<String>,
-    /// The rubric's key points.
-    #[serde(default)]
+    /// The digest of the rubric the evaluation service stored for the question.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub rubric_digest: String,
+    /// The rubric's key points, for questions stored without a digest.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub key_points: Vec<KeyPoint>,
     /// What an excellent answer says (never shown before the answer is in).
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -108,13 +113,37 @@ pub struct QuestionData {
 }
 
 impl QuestionData {
-    /// From a generated question.
+    /// From a generated question: its rubric's digest when it has one, else its whole
+    /// rubric.
     pub fn from_generated(question: &eval_pb::GeneratedQuestion) -> Self {
         let provenance = question.provenance.clone().unwrap_or_default();
-        Self {
+        let data = Self {
             key: question.key.clone(),
             hints: question.hints.clone(),
             examples: question.examples.clone(),
+            metadata: Metadata {
+                generated_at: question.generate_time.as_ref().and_then(|t| {
+                    DateTime::from_timestamp(t.seconds, u32::try_from(t.nanos).unwrap_or(0))
+                }),
+                is_fallback: provenance.is_fallback,
+                fallback_reason: provenance.fallback_reason,
+                source: provenance.source,
+                rubric_version: provenance.rubric_version,
+            },
+            ..Self::default()
+        };
+        if question.rubric_digest.is_empty() {
+            data.with_rubric_of(question)
+        } else {
+            Self {
+                rubric_digest: question.rubric_digest.clone(),
+                ..data
+            }
+        }
+    }
+
+    fn with_rubric_of(self, question: &eval_pb::GeneratedQuestion) -> Self {
+        Self {
             key_points: question
                 .key_points
                 .iter()
@@ -145,15 +174,7 @@ impl QuestionData {
                 about: t.about.clone(),
                 terms: t.terms.clone(),
             }),
-            metadata: Metadata {
-                generated_at: question.generate_time.as_ref().and_then(|t| {
-                    DateTime::from_timestamp(t.seconds, u32::try_from(t.nanos).unwrap_or(0))
-                }),
-                is_fallback: provenance.is_fallback,
-                fallback_reason: provenance.fallback_reason,
-                source: provenance.source,
-                rubric_version: provenance.rubric_version,
-            },
+            ..self
         }
     }
 

@@ -222,9 +222,10 @@ async fn a_new_session_avoids_the_questions_of_recent_ones(pool: sqlx::PgPool) {
     }
 }
 
-/// The rubric a question was generated with is stored with it and is the one its answer is
-/// scored against, whatever the bank holds by then: a red flag only the stored rubric has
-/// is the one raised.
+/// The rubric a question was generated with is the one its answer is scored against,
+/// whatever the bank holds by then: the question carries the rubric's digest, the rubric is
+/// stored once under it, and a red flag only the stored rubric has is the one raised.
+/// Questions stored before digests carry the whole rubric, and it still scores them.
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn the_rubric_travels_with_the_question(pool: sqlx::PgPool) {
     let stack = Stack::start(pool.clone()).await;
@@ -232,72 +233,121 @@ async fn the_rubric_travels_with_the_question(pool: sqlx::PgPool) {
     let session = stack
         .create_session(&user, InterviewType::Technical, 30)
         .await;
-    let question = &session.questions[0];
+    let (by_digest, inline) = (&session.questions[0], &session.questions[1]);
     let data: serde_json::Value =
         sqlx::query_scalar("SELECT question_data FROM interview_questions WHERE id = $1::uuid")
-            .bind(&question.id)
+            .bind(&by_digest.id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    let digest = data["rubricDigest"].as_str().unwrap().to_owned();
+    assert!(digest.starts_with("r1-"), "{data}");
+    assert!(data.get("keyPoints").is_none(), "only the digest: {data}");
+    let rubric: serde_json::Value =
+        sqlx::query_scalar("SELECT rubric FROM question_rubrics WHERE digest = $1")
+            .bind(&digest)
             .fetch_one(&pool)
             .await
             .unwrap();
     assert!(
-        data["referenceAnswer"]
+        rubric["referenceAnswer"]
             .as_str()
             .is_some_and(|r| r.len() > 100),
-        "{data}"
+        "{rubric}"
     );
     assert!(
-        data["redFlags"].as_array().is_some_and(|f| f.len() >= 2),
-        "{data}"
+        rubric["redFlags"].as_array().is_some_and(|f| f.len() >= 2),
+        "{rubric}"
     );
     assert!(
-        data["keyPoints"]
+        rubric["keyPoints"]
             .as_array()
             .unwrap()
             .iter()
             .all(|k| k["idea"].as_str().is_some_and(|i| !i.is_empty())),
-        "{data}"
+        "{rubric}"
     );
     // The rubric is not shown to the candidate before they answer.
-    let shown = format!("{question:?}");
-    assert!(!shown.contains(data["referenceAnswer"].as_str().unwrap()));
+    let shown = format!("{:?}", session.questions);
+    assert!(!shown.contains(rubric["referenceAnswer"].as_str().unwrap()));
 
-    // The stored rubric, not the bank's, scores the answer.
+    // A rubric the bank no longer has (as after a release that changed the question): the
+    // stored one, not the bank's, scores the answer.
+    let stored_only = serde_json::json!([{
+        "claim": "Stored-only claim",
+        "correction": "The stored rubric says why.",
+        "patterns": ["zebra crossing"],
+        "severity": "major",
+    }]);
+    let earlier = "r1-0123456789abcdef0123456789abcdef";
     sqlx::query(
-        "UPDATE interview_questions SET question_data = jsonb_set(question_data, '{redFlags}', \
-         '[{\"claim\": \"Stored-only claim\", \"correction\": \"The stored rubric says why.\", \
-            \"patterns\": [\"zebra crossing\"], \"severity\": \"major\"}]') WHERE id = $1::uuid",
+        "INSERT INTO question_rubrics (digest, rubric) \
+         SELECT $1, jsonb_set(rubric, '{redFlags}', $2) FROM question_rubrics WHERE digest = $3",
     )
-    .bind(&question.id)
+    .bind(earlier)
+    .bind(&stored_only)
+    .bind(&digest)
     .execute(&pool)
     .await
     .unwrap();
+    sqlx::query(
+        "UPDATE interview_questions SET question_data = \
+         jsonb_set(question_data, '{rubricDigest}', to_jsonb($1::text)) WHERE id = $2::uuid",
+    )
+    .bind(earlier)
+    .bind(&by_digest.id)
+    .execute(&pool)
+    .await
+    .unwrap();
+    // A question stored before digests: the rubric inline, no digest.
+    sqlx::query(
+        "UPDATE interview_questions SET question_data = (question_data - 'rubricDigest') \
+         || jsonb_build_object('keyPoints', r.rubric->'keyPoints', \
+                               'referenceAnswer', r.rubric->'referenceAnswer', 'redFlags', $1::jsonb) \
+         FROM question_rubrics r \
+         WHERE interview_questions.id = $2::uuid \
+           AND r.digest = interview_questions.question_data->>'rubricDigest'",
+    )
+    .bind(&stored_only)
+    .bind(&inline.id)
+    .execute(&pool)
+    .await
+    .unwrap();
+
     let mut client = stack.session_client().await;
-    let answer = format!(
-        "{} Also, a zebra crossing guarantees it.",
-        answer_for(question)
-    );
-    let evaluation = client
-        .submit_answer(authed(
-            &user,
-            pb::SubmitAnswerRequest {
-                session_id: session.id.clone(),
-                question_id: question.id.clone(),
-                answer_text: answer,
-            },
-        ))
-        .await
-        .unwrap()
-        .into_inner()
-        .evaluation
-        .unwrap();
-    assert_eq!(evaluation.red_flags, ["Stored-only claim"]);
-    assert!(evaluation.score <= 4.0, "{evaluation:?}");
-    assert_eq!(
-        evaluation.confidence,
-        interview_coach_proto::common::v1::Confidence::High as i32
-    );
-    assert_eq!(
-        evaluation.provenance.unwrap().rubric_origin,
-        interview_coach_proto::common::v1::RubricOrigin::Question as i32
-    );
+    for question in [by_digest, inline] {
+        let answer = format!(
+            "{} Also, a zebra crossing guarantees it.",
+            answer_for(question)
+        );
+        let evaluation = client
+            .submit_answer(authed(
+                &user,
+                pb::SubmitAnswerRequest {
+                    session_id: session.id.clone(),
+                    question_id: question.id.clone(),
+                    answer_text: answer,
+                },
+            ))
+            .await
+            .unwrap()
+            .into_inner()
+            .evaluation
+            .unwrap();
+        assert_eq!(
+            evaluation.red_flags,
+            ["Stored-only claim"],
+            "{}",
+            question.id
+        );
+        assert!(evaluation.score <= 4.0, "{evaluation:?}");
+        assert_eq!(
+            evaluation.confidence,
+            interview_coach_proto::common::v1::Confidence::High as i32
+        );
+        assert_eq!(
+            evaluation.provenance.unwrap().rubric_origin,
+            interview_coach_proto::common::v1::RubricOrigin::Question as i32
+        );
+    }
 }
