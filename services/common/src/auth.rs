@@ -98,7 +98,7 @@ pub fn bearer_token(metadata: &MetadataMap) -> Result<&str, AuthError> {
 /// rotation). Cheap to clone; clones share the key set.
 ///
 /// A client sends the same token with every call until it expires, and checking an Ed25519
-/// signature was a tenth of the session service's CPU per request: tokens that verified are
+/// signature and parsing the claims cost far more than a lookup: tokens that verified are
 /// remembered (by their exact text, bounded to [`VERIFIED_TOKENS`]), and a remembered token
 /// is accepted after checking only `exp` and `nbf` again. Replacing the key set forgets
 /// them all, so a withdrawn key's tokens are refused at once. Revocation is checked by the

@@ -36,7 +36,7 @@ pub static MIGRATOR: Migrator = sqlx::migrate!("../../migrations");
 pub struct DatabaseSettings {
     /// `DATABASE_URL`; a secret because it may carry a password.
     pub url: SecretString,
-    /// `DATABASE_MAX_CONNECTIONS` (default 20, as the seed says).
+    /// `DATABASE_MAX_CONNECTIONS` (default 20).
     pub max_connections: u32,
     /// `DATABASE_IDLE_TIMEOUT_SECS` (default 30).
     pub idle_timeout: Duration,

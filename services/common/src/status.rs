@@ -1,5 +1,5 @@
-//! Building `tonic::Status` values the way DESIGN.md promises: INVALID_ARGUMENT with a
-//! `google.rpc.BadRequest` field violation per bad field, RESOURCE_EXHAUSTED with
+//! Building `tonic::Status` values as the README's "Status codes" promise: INVALID_ARGUMENT
+//! with a `google.rpc.BadRequest` field violation per bad field, RESOURCE_EXHAUSTED with
 //! `google.rpc.RetryInfo`, and generic INTERNAL / UNAVAILABLE messages that leak nothing.
 
 use std::time::Duration;

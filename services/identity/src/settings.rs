@@ -1,24 +1,6 @@
 //! Settings from the environment. A bad value stops start-up with one line naming the
-//! variable (never its value when it may be secret).
-//!
-//! | variable | default |
-//! | --- | --- |
-//! | `LISTEN_ADDR` | `0.0.0.0:50051` |
-//! | `DATABASE_URL` | required |
-//! | `JWT_SIGNING_KEYS` | — (PKCS#8 PEM Ed25519 private keys, concatenated; the first signs) |
-//! | `JWT_SIGNING_KEYS_FILE` | — (a file holding the same; used when `JWT_SIGNING_KEYS` is unset) |
-//! | `JWT_ISSUER` | `interview-coach-identity` |
-//! | `JWT_AUDIENCE` | `interview-coach` |
-//! | `ACCESS_TOKEN_TTL_SECS` | `900` (60..=86400) |
-//! | `REFRESH_TOKEN_TTL_DAYS` | `30` (1..=365) |
-//! | `BCRYPT_COST` | `12` (4..=31; below 10 only with `BCRYPT_ALLOW_INSECURE_COST=true`) |
-//! | `BCRYPT_MAX_CONCURRENCY` | available cores |
-//! | `LOGIN_MAX_FAILURES_PER_EMAIL` | `5` |
-//! | `LOGIN_MAX_FAILURES_PER_PEER` | `50` |
-//! | `LOGIN_FAILURE_WINDOW_SECS` | `900` |
-//!
-//! Plus the shared `DATABASE_*`, `MIGRATE`, `SHUTDOWN_DRAIN_SECS` and
-//! `GRPC_MAX_MESSAGE_BYTES` (see `interview_coach_common`).
+//! variable (never its value when it may be secret). Every variable, its default and its
+//! range are documented once, in the README's configuration table.
 
 use std::{fmt, path::PathBuf, time::Duration};
 
@@ -55,7 +37,6 @@ pub struct Settings {
     pub login_throttle: ThrottleSettings,
 }
 
-/// Token settings.
 pub struct TokenSettings {
     /// Configured signing keys; `None` makes the service generate one at start-up (tokens
     /// then die with the process).
@@ -101,17 +82,14 @@ impl TokenSettings {
     }
 }
 
-/// bcrypt settings.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PasswordSettings {
-    /// bcrypt cost.
     pub bcrypt_cost: u32,
     /// Most bcrypt computations at once.
     pub max_concurrency: usize,
 }
 
 impl Settings {
-    /// Reads every setting from the environment.
     pub fn from_env() -> Result<Self, ConfigError> {
         Ok(Self {
             server: ServerSettings::from_env(DEFAULT_LISTEN_ADDR)?,

@@ -28,10 +28,8 @@ const EXPIRED_TOKEN_SWEEP_INTERVAL: Duration = Duration::from_secs(3600);
 /// Why the service cannot start, or stopped with an error.
 #[derive(Debug, thiserror::Error)]
 pub enum ApplicationError {
-    /// A bad setting.
     #[error(transparent)]
     Config(#[from] ConfigError),
-    /// Migrations failed.
     #[error("cannot apply migrations: {0}")]
     Migrate(#[from] MigrateError),
     /// The signing keys cannot be used.
@@ -46,12 +44,9 @@ pub enum ApplicationError {
     /// The listener cannot be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
-        /// The address.
         addr: std::net::SocketAddr,
-        /// Why.
         source: std::io::Error,
     },
-    /// The server failed.
     #[error("server: {0}")]
     Serve(#[from] tonic::transport::Error),
 }

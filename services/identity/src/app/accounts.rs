@@ -1,5 +1,5 @@
 //! What the RPCs do, on validated input: accounts, sign-in, token exchange. The gRPC layer
-//! (grpc.rs) only converts messages to and from these calls.
+//! (`grpc/`) only converts messages to and from these calls.
 
 use std::{net::IpAddr, sync::Arc};
 
@@ -20,7 +20,6 @@ use crate::{
     repo::users::{self, User},
 };
 
-/// The account operations.
 #[derive(Clone, Debug)]
 pub struct Accounts {
     pool: PgPool,

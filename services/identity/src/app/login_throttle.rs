@@ -24,7 +24,6 @@ use crate::domain::Email;
 /// Most keys tracked per map.
 pub const MAX_TRACKED_KEYS: usize = 100_000;
 
-/// Limits of the throttle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ThrottleSettings {
     /// Failures allowed per email within a window (`LOGIN_MAX_FAILURES_PER_EMAIL`).
@@ -134,7 +133,6 @@ pub struct LoginThrottle {
 }
 
 impl LoginThrottle {
-    /// A throttle with `settings`.
     pub fn new(settings: ThrottleSettings) -> Self {
         Self {
             window: settings.window,

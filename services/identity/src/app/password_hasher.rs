@@ -199,12 +199,10 @@ impl PasswordHasher {
         })
     }
 
-    /// The bcrypt cost in use.
     pub fn cost(&self) -> u32 {
         self.cost
     }
 
-    /// Hashes a new password.
     pub async fn hash(&self, password: &Password) -> Result<PasswordHash, HashError> {
         let password = password.clone();
         let cost = self.cost;

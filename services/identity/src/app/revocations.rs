@@ -52,7 +52,6 @@ pub struct RevocationFeed {
 }
 
 impl RevocationFeed {
-    /// The feed of the revocations in `pool`.
     pub fn new(pool: PgPool) -> Self {
         Self { pool }
     }

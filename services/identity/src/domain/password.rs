@@ -76,7 +76,6 @@ pub enum PasswordAttemptError {
 pub struct PasswordAttempt(SecretString);
 
 impl PasswordAttempt {
-    /// Wraps `raw`.
     pub fn parse(raw: String) -> Result<Self, PasswordAttemptError> {
         let secret = SecretString::from(raw);
         if secret.expose_secret().is_empty() {

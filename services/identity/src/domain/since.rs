@@ -35,7 +35,6 @@ impl Since {
             .ok_or(SinceError::OutOfRange)
     }
 
-    /// The time.
     pub fn at(self) -> DateTime<Utc> {
         self.0
     }

@@ -39,7 +39,6 @@ impl UserName {
         Ok(Self(name.to_owned()))
     }
 
-    /// The name.
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -111,7 +111,6 @@ pub async fn find_credentials_by_id(
     Ok(row.map(Credentials::from))
 }
 
-/// The account `id`.
 pub async fn find_by_id(conn: &mut PgConnection, id: Uuid) -> Result<Option<User>, sqlx::Error> {
     sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
         .bind(id)

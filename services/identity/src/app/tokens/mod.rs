@@ -20,7 +20,6 @@ use crate::{error::IdentityError, repo::refresh_tokens as repo};
 /// What a successful sign-in returns.
 #[derive(Debug, Clone)]
 pub struct TokenPair {
-    /// The access token.
     pub access: AccessToken,
     /// The refresh token (shown to the client once).
     pub refresh: RefreshToken,
