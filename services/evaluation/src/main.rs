@@ -2,7 +2,8 @@
 
 use std::process::ExitCode;
 
-/// jemalloc: glibc's malloc was up to a fifth of this service's CPU (see BENCHMARKS.md).
+/// jemalloc: scoring allocates many small strings, which glibc's malloc serves slowly
+/// under concurrency.
 #[global_allocator]
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 

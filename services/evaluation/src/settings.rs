@@ -1,14 +1,4 @@
-//! Settings from the environment.
-//!
-//! | variable | default | meaning |
-//! | --- | --- | --- |
-//! | `LISTEN_ADDR` | `0.0.0.0:50053` | gRPC listen address |
-//! | `DATABASE_URL` etc. | (required) | see `common::db::DatabaseSettings` |
-//! | `SERVICE_TOKEN` | (required, secret) | the service credential callers must present |
-//! | `LLM_BASE_URL` | unset: built-in engine only | OpenAI-compatible base URL, e.g. `https://api.openai.com/v1` |
-//! | `LLM_MODEL` | required with `LLM_BASE_URL` | model name |
-//! | `LLM_API_KEY` | unset | bearer key (secret) |
-//! | `LLM_TIMEOUT_MS` | `20000` | time limit of one LLM call |
+//! Settings of the evaluation service, from the environment (see the README's table).
 
 use interview_coach_common::{
     config::{self, ConfigError},

@@ -1,4 +1,4 @@
-//! The migrated schema is the seed schema (shared/seed/database-schema.md): every column with
+//! The migrated schema is the seed schema (`migrations/20260101000001_seed_schema.sql`): every column with
 //! its type, nullability and default, every CHECK, UNIQUE and ON DELETE CASCADE foreign key,
 //! every named index, and updated_at that really moves. The migrations are idempotent.
 

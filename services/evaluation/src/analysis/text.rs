@@ -263,8 +263,7 @@ impl Tokens {
 }
 
 /// FNV-1a of a stem: the index key. Terms compile their stems' hashes once, so finding a
-/// term's candidates compares integers, not strings (string comparisons in the index's
-/// binary search were a third of scoring's CPU). Equal hashes are then checked by stem.
+/// term's candidates compares integers, not strings. Equal hashes are then checked by stem.
 fn stem_hash(stem: &str) -> u64 {
     stem.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)

@@ -108,7 +108,7 @@ impl Evaluations {
         Ok((stored, created))
     }
 
-    /// The evaluation of `answer_id`.
+    /// The stored evaluation of `answer_id`; NOT_FOUND when it has none yet.
     pub async fn get(&self, answer_id: Uuid) -> Result<Evaluation, EvaluationError> {
         evaluations::find_by_answer(&self.pool, answer_id)
             .await?

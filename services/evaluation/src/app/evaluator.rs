@@ -26,9 +26,7 @@ const DISAGREEMENT_SCORE: f64 = 7.0;
 /// What is scored.
 #[derive(Clone, Debug)]
 pub struct Submission {
-    /// Type.
     pub interview_type: InterviewType,
-    /// Difficulty.
     pub difficulty: Difficulty,
     /// The question as asked.
     pub question: String,
@@ -36,7 +34,6 @@ pub struct Submission {
     pub hints: Vec<String>,
     /// The rubric.
     pub rubric: Rubric,
-    /// The answer.
     pub answer: String,
 }
 
@@ -101,7 +98,8 @@ impl Evaluator {
         self.llm.is_some()
     }
 
-    /// Scores `submission`.
+    /// Scores `submission`: gates first, then the LLM (falling back to the built-in engine)
+    /// or the built-in engine on the blocking pool.
     pub async fn evaluate(&self, submission: Submission) -> Result<Outcome, EvaluationError> {
         let submission = Arc::new(submission);
         let builtin = Provenance::builtin().with_rubric(&submission.rubric.origin);

@@ -23,7 +23,7 @@ pub struct EvaluationHandlers {
 }
 
 impl EvaluationHandlers {
-    /// Wires the service.
+    /// Handlers over the two use cases.
     pub fn new(evaluations: Evaluations, generator: QuestionGenerator) -> Self {
         Self {
             evaluations,
