@@ -57,6 +57,17 @@ impl From<FieldViolations> for SessionError {
     }
 }
 
+impl SessionError {
+    /// `service` did not answer within the call's deadline (enforced on our side, so no
+    /// status came back): recorded as the DEADLINE_EXCEEDED it stands for.
+    pub fn downstream_deadline(service: &'static str, message: &str) -> Self {
+        Self::Downstream {
+            service,
+            status: Status::deadline_exceeded(message),
+        }
+    }
+}
+
 impl From<SessionError> for Status {
     fn from(err: SessionError) -> Self {
         match err {

@@ -5,10 +5,12 @@
 //! its own tables.
 //!
 //! Layers, top to bottom: [`grpc`] (handlers; messages ↔ domain values in `grpc::convert`)
-//! → [`app`] (use cases, in domain types) → [`repo`] (SQL, one module per table) and
-//! [`clients`] (identity's keys and revocations, the evaluation service), over [`domain`]
-//! (values that validate on construction). [`error`] maps every failure to a status in one
-//! place; [`startup`] wires it all; [`settings`] reads the environment.
+//! → [`app`] (use cases, in domain types) → [`repo`] (SQL, one module per table, stored
+//! states parsed there) and [`clients`] (identity's keys and revocations, the evaluation
+//! service; their contracts' messages stay inside them), over [`domain`] (values that
+//! validate on construction, and what the use cases return). Only `grpc` and `clients`
+//! touch protobuf messages. [`error`] maps every failure to a status in one place;
+//! [`startup`] wires it all; [`settings`] reads the environment.
 
 mod app;
 mod clients;

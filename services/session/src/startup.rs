@@ -42,9 +42,7 @@ pub enum ApplicationError {
     /// The listener cannot be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
-        /// The address.
         addr: std::net::SocketAddr,
-        /// Why.
         source: std::io::Error,
     },
     /// The server failed.

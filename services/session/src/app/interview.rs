@@ -3,48 +3,29 @@
 
 use std::{sync::Arc, time::Duration};
 
-use chrono::{DateTime, Utc};
 use interview_coach_common::{
     batch::{self, Batcher},
     db::HeldConnection,
     paging::{self, Cursor},
 };
-use interview_coach_proto::evaluation::v1::{self as eval_pb, EvaluationView};
 use rust_decimal::{Decimal, RoundingStrategy, prelude::FromPrimitive};
 use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::{
-    clients::evaluation::{EvaluationClient, EvaluationsByAnswer, by_answer},
-    domain::{ListQuery, NewAnswer, NewSession, SessionStatus, list_scope},
+    clients::evaluation::EvaluationClient,
+    domain::{
+        AnswerState, ListQuery, NewAnswer, NewSession, SessionStatus,
+        evaluation::EvaluationsByAnswer,
+        list_scope,
+        session::{SessionView, SubmittedAnswer},
+    },
     error::{Result, SessionError},
-    repo::{self, QuestionRow, SessionRow},
+    repo::{
+        answers::{self, AnswerToStore, StoredAnswer},
+        questions, sessions,
+    },
 };
-
-/// A session as read: its row and, in the detailed views, its questions with their answers
-/// and the evaluations known of them.
-#[derive(Clone, Debug)]
-pub struct SessionView {
-    /// The session.
-    pub row: SessionRow,
-    /// Its questions in order (empty in lists).
-    pub questions: Vec<QuestionRow>,
-    /// Evaluations by answer id.
-    pub evaluations: EvaluationsByAnswer,
-}
-
-/// An answer as stored, with its evaluation when it came back in time.
-#[derive(Clone, Debug)]
-pub struct SubmittedAnswer {
-    /// The answer's id.
-    pub id: Uuid,
-    /// Its text.
-    pub text: String,
-    /// When it was stored.
-    pub created_at: DateTime<Utc>,
-    /// Its evaluation, if ready.
-    pub evaluation: Option<Arc<eval_pb::Evaluation>>,
-}
 
 /// How often CompleteSession re-reads when answers arrive while it finishes.
 const FINISH_ATTEMPTS: usize = 3;
@@ -62,14 +43,14 @@ const BATCHES_IN_FLIGHT: usize = 1;
 /// each caller gets its own outcome.
 async fn answer_batch(
     writer: &HeldConnection,
-    answers: Vec<repo::AnswerToStore>,
+    answers: Vec<AnswerToStore>,
     hold: Duration,
-) -> Vec<repo::StoredAnswer> {
+) -> Vec<StoredAnswer> {
     let (firsts, repeats) = batch::firsts_and_repeats(answers.iter().map(|(_, a)| a.question_id));
-    let mut outcomes: Vec<Option<repo::StoredAnswer>> = answers.iter().map(|_| None).collect();
-    let batch: Vec<&repo::AnswerToStore> = firsts.iter().map(|&i| &answers[i]).collect();
+    let mut outcomes: Vec<Option<StoredAnswer>> = answers.iter().map(|_| None).collect();
+    let batch: Vec<&AnswerToStore> = firsts.iter().map(|&i| &answers[i]).collect();
     let alone = match writer
-        .run(async |conn| repo::insert_answers(conn, &batch, hold).await)
+        .run(async |conn| answers::insert(conn, &batch, hold).await)
         .await
     {
         Ok(stored) => {
@@ -85,7 +66,7 @@ async fn answer_batch(
     };
     for i in alone {
         outcomes[i] = Some(
-            match repo::insert_answers(writer.pool(), &[&answers[i]], hold).await {
+            match answers::insert(writer.pool(), &[&answers[i]], hold).await {
                 Ok(mut stored) => stored
                     .pop()
                     .unwrap_or_else(|| Err(SessionError::Internal("no outcome".into()))),
@@ -103,7 +84,7 @@ async fn answer_batch(
 /// connections, so that each caller gets its own outcome.
 async fn mark_batch(writer: &HeldConnection, ids: Vec<Uuid>) -> Vec<Result<()>> {
     if writer
-        .run(async |conn| repo::mark_evaluated(conn, &ids).await)
+        .run(async |conn| answers::mark_evaluated(conn, &ids).await)
         .await
         .is_ok()
     {
@@ -111,7 +92,7 @@ async fn mark_batch(writer: &HeldConnection, ids: Vec<Uuid>) -> Vec<Result<()>> 
     }
     let mut results = Vec::with_capacity(ids.len());
     for id in ids {
-        results.push(repo::mark_evaluated(writer.pool(), &[id]).await);
+        results.push(answers::mark_evaluated(writer.pool(), &[id]).await);
     }
     results
 }
@@ -121,7 +102,7 @@ async fn mark_batch(writer: &HeldConnection, ids: Vec<Uuid>) -> Vec<Result<()>> 
 pub struct Interviews {
     pool: PgPool,
     /// Stores answers, many per statement under load.
-    answers: Batcher<repo::AnswerToStore, repo::StoredAnswer>,
+    answers: Batcher<AnswerToStore, StoredAnswer>,
     /// Marks answers evaluated, many per statement under load.
     marks: Batcher<Uuid, Result<()>>,
     evaluation: EvaluationClient,
@@ -186,7 +167,7 @@ impl Interviews {
     /// transaction: an evaluation outage writes nothing. Answers with the rows as stored.
     pub async fn create(&self, user_id: Uuid, new: NewSession) -> Result<SessionView> {
         let exclude =
-            repo::recent_question_keys(&self.pool, user_id, self.recent_sessions_excluded).await?;
+            questions::recent_keys(&self.pool, user_id, self.recent_sessions_excluded).await?;
         let questions = self
             .evaluation
             .generate_questions(
@@ -203,9 +184,12 @@ impl Interviews {
                 questions.len()
             )));
         }
-        let (row, questions) = repo::insert_session(&self.pool, user_id, &new, &questions).await?;
+        let mut tx = self.pool.begin().await?;
+        let session = sessions::insert(&mut tx, user_id, &new, questions.len()).await?;
+        let questions = questions::insert_all(&mut tx, session.id, &new, &questions).await?;
+        tx.commit().await?;
         Ok(SessionView {
-            row,
+            session,
             questions,
             evaluations: EvaluationsByAnswer::new(),
         })
@@ -214,18 +198,16 @@ impl Interviews {
     /// The session with its questions, answers and evaluations: one query, and a call to
     /// the evaluation service only when an evaluated answer's evaluation is not cached.
     pub async fn get(&self, user_id: Uuid, session_id: Uuid) -> Result<SessionView> {
-        let (row, questions) =
-            repo::session_with_questions(&self.pool, user_id, session_id).await?;
+        let (session, questions) =
+            sessions::with_questions(&self.pool, user_id, session_id).await?;
         let answers: Vec<(Uuid, bool)> = questions
             .iter()
-            .filter_map(|q| {
-                let evaluated = q.evaluation_status.as_deref() == Some("evaluated");
-                q.answer_id.map(|id| (id, evaluated))
-            })
+            .filter_map(|q| q.answer.as_ref())
+            .map(|a| (a.id, a.state == AnswerState::Evaluated))
             .collect();
-        let evaluations = self.evaluation.evaluations_of(row.id, &answers).await?;
+        let evaluations = self.evaluation.evaluations_of(session.id, &answers).await?;
         Ok(SessionView {
-            row,
+            session,
             questions,
             evaluations,
         })
@@ -237,7 +219,7 @@ impl Interviews {
         user_id: Uuid,
         query: ListQuery,
     ) -> Result<(Vec<SessionView>, String)> {
-        let mut rows = repo::list_sessions(&self.pool, user_id, &query).await?;
+        let mut rows = sessions::list(&self.pool, user_id, &query).await?;
         let scope = list_scope(query.status);
         let next = paging::next_page(&mut rows, query.page_size, |last| Cursor {
             created_at: last.created_at,
@@ -246,8 +228,8 @@ impl Interviews {
         });
         Ok((
             rows.into_iter()
-                .map(|row| SessionView {
-                    row,
+                .map(|session| SessionView {
+                    session,
                     questions: Vec::new(),
                     evaluations: EvaluationsByAnswer::new(),
                 })
@@ -274,11 +256,7 @@ impl Interviews {
         if wait.is_zero() {
             return Ok(stored);
         }
-        match self
-            .evaluation
-            .evaluate(pending.evaluate_request(), wait)
-            .await
-        {
+        match self.evaluation.evaluate(&pending, wait).await {
             Ok(evaluation) => {
                 // The evaluation is stored: a failed mark only leaves the answer pending, for
                 // the worker to mark later; the caller still gets the evaluation.
@@ -302,13 +280,9 @@ impl Interviews {
     pub async fn complete(&self, user_id: Option<Uuid>, session_id: Uuid) -> Result<()> {
         for _ in 0..FINISH_ATTEMPTS {
             self.ensure_open(user_id, session_id).await?;
-            for pending in repo::pending_for_session(&self.pool, session_id).await? {
+            for pending in answers::pending_for_session(&self.pool, session_id).await? {
                 let timeout = self.evaluation.evaluate_timeout();
-                match self
-                    .evaluation
-                    .evaluate(pending.evaluate_request(), timeout)
-                    .await
-                {
+                match self.evaluation.evaluate(&pending, timeout).await {
                     Ok(_) => self.mark_evaluated(pending.answer_id).await?,
                     Err(err) => {
                         tracing::warn!(%session_id, error = %err, "cannot finish pending evaluation");
@@ -320,26 +294,22 @@ impl Interviews {
                     }
                 }
             }
-            let scores = by_answer(
-                self.evaluation
-                    .list_for_sessions(&[session_id], EvaluationView::Basic)
-                    .await?,
-            );
+            let scores = self.evaluation.scores_of(session_id).await?;
 
             let mut tx = self.pool.begin().await?;
-            match repo::lock_session(&mut tx, session_id, user_id).await? {
+            match sessions::lock(&mut tx, session_id, user_id).await? {
                 None => return Err(SessionError::NotFound("session")),
-                Some(status) if status != SessionStatus::InProgress.as_str() => {
-                    return Err(already_finished(&status));
+                Some(status) if status != SessionStatus::InProgress => {
+                    return Err(already_finished(status));
                 }
                 Some(_) => {}
             }
-            let answers = repo::answers_in_tx(&mut tx, session_id).await?;
+            let answers = answers::states_in_tx(&mut tx, session_id).await?;
             let mut total = Decimal::ZERO;
             let mut complete = true;
-            for (answer_id, status) in &answers {
+            for (answer_id, state) in &answers {
                 match scores.get(answer_id) {
-                    Some(evaluation) if status == "evaluated" => {
+                    Some(evaluation) if *state == AnswerState::Evaluated => {
                         total += Decimal::from_f64(evaluation.score)
                             .unwrap_or_default()
                             .round_dp(2);
@@ -354,7 +324,7 @@ impl Interviews {
             }
             let overall =
                 (!answers.is_empty()).then(|| round2(total / Decimal::from(answers.len())));
-            repo::finish(&mut tx, session_id, SessionStatus::Completed, overall).await?;
+            sessions::finish(&mut tx, session_id, SessionStatus::Completed, overall).await?;
             tx.commit().await?;
             return Ok(());
         }
@@ -366,13 +336,11 @@ impl Interviews {
     /// Abandons an in-progress session.
     pub async fn abandon(&self, user_id: Option<Uuid>, session_id: Uuid) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        match repo::lock_session(&mut tx, session_id, user_id).await? {
+        match sessions::lock(&mut tx, session_id, user_id).await? {
             None => Err(SessionError::NotFound("session")),
-            Some(status) if status != SessionStatus::InProgress.as_str() => {
-                Err(already_finished(&status))
-            }
+            Some(status) if status != SessionStatus::InProgress => Err(already_finished(status)),
             Some(_) => {
-                repo::finish(&mut tx, session_id, SessionStatus::Abandoned, None).await?;
+                sessions::finish(&mut tx, session_id, SessionStatus::Abandoned, None).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -380,9 +348,9 @@ impl Interviews {
     }
 
     async fn ensure_open(&self, user_id: Option<Uuid>, session_id: Uuid) -> Result<()> {
-        match repo::session_status(&self.pool, session_id, user_id).await? {
+        match sessions::status(&self.pool, session_id, user_id).await? {
             SessionStatus::InProgress => Ok(()),
-            finished => Err(already_finished(finished.as_str())),
+            finished => Err(already_finished(finished)),
         }
     }
 }
@@ -392,11 +360,8 @@ pub fn round2(value: Decimal) -> Decimal {
     value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
 }
 
-fn already_finished(status: &str) -> SessionError {
-    SessionError::FailedPrecondition(format!(
-        "the session is already {}",
-        status.replace('_', " ")
-    ))
+fn already_finished(status: SessionStatus) -> SessionError {
+    SessionError::FailedPrecondition(format!("the session is already {}", status.label()))
 }
 
 #[cfg(test)]
@@ -429,7 +394,7 @@ mod tests {
         (user_id, session_id, questions)
     }
 
-    fn answer(user_id: Uuid, session_id: Uuid, question_id: Uuid) -> repo::AnswerToStore {
+    fn answer(user_id: Uuid, session_id: Uuid, question_id: Uuid) -> AnswerToStore {
         let text = AnswerText::new(format!("Because {question_id}.")).unwrap();
         (
             user_id,
@@ -441,7 +406,7 @@ mod tests {
         )
     }
 
-    fn outcome(result: &repo::StoredAnswer) -> String {
+    fn outcome(result: &StoredAnswer) -> String {
         match result {
             Ok(_) => "stored".into(),
             Err(SessionError::NotFound(what)) => format!("{what} not found"),

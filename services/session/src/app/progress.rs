@@ -4,8 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use interview_coach_common::{domain::InterviewType, time::timestamp};
-use interview_coach_proto::session::v1 as pb;
+use interview_coach_common::domain::InterviewType;
 use rust_decimal::{
     Decimal,
     prelude::{FromPrimitive, ToPrimitive},
@@ -15,21 +14,25 @@ use uuid::Uuid;
 use crate::{
     app::interview::round2,
     clients::evaluation::EvaluationClient,
-    domain::SessionStatus,
+    domain::{
+        SessionStatus,
+        progress::{Progress, ProgressSession, SessionScore, TypeProgress},
+    },
     error::Result,
-    repo::{self, ProgressRow},
+    repo::sessions,
 };
 
 /// How many recent completed sessions the trend shows.
 const RECENT: usize = 10;
 
-/// The user's progress.
+/// What GetProgress shows `user_id`: completed sessions and their scores, and the average
+/// score per interview type from the evaluation service's sums.
 pub async fn progress(
     pool: &sqlx::PgPool,
     evaluation: &EvaluationClient,
     user_id: Uuid,
-) -> Result<pb::GetProgressResponse> {
-    let sessions = repo::progress_rows(pool, user_id).await?;
+) -> Result<Progress> {
+    let sessions = sessions::for_progress(pool, user_id).await?;
     let answered: Vec<Uuid> = sessions
         .iter()
         .filter(|s| s.has_answers)
@@ -42,15 +45,12 @@ pub async fn progress(
     };
     let type_of: BTreeMap<Uuid, InterviewType> = sessions
         .iter()
-        .filter_map(|s| InterviewType::parse(&s.interview_type).map(|t| (s.id, t)))
+        .filter_map(|s| s.interview_type.map(|t| (s.id, t)))
         .collect();
 
     let mut per_type: BTreeMap<InterviewType, (Decimal, i32)> = BTreeMap::new();
     for summary in &summaries {
-        let Some(kind) = Uuid::parse_str(&summary.session_id)
-            .ok()
-            .and_then(|id| type_of.get(&id))
-        else {
+        let Some(kind) = type_of.get(&summary.session_id) else {
             continue;
         };
         let entry = per_type.entry(*kind).or_default();
@@ -58,12 +58,12 @@ pub async fn progress(
         entry.0 += Decimal::from_f64(summary.score_sum)
             .unwrap_or_default()
             .round_dp(2);
-        entry.1 += summary.evaluation_count;
+        entry.1 += summary.count;
     }
-    let by_type: Vec<pb::TypeProgress> = per_type
+    let by_type: Vec<TypeProgress> = per_type
         .iter()
-        .map(|(kind, (sum, count))| pb::TypeProgress {
-            interview_type: kind.to_proto() as i32,
+        .map(|(kind, (sum, count))| TypeProgress {
+            interview_type: *kind,
             average_score: round2(sum / Decimal::from(*count))
                 .to_f64()
                 .unwrap_or_default(),
@@ -73,12 +73,12 @@ pub async fn progress(
     let weakest_type = by_type
         .iter()
         .min_by(|a, b| a.average_score.total_cmp(&b.average_score))
-        .map_or(0, |t| t.interview_type);
+        .map(|t| t.interview_type);
 
-    Ok(pb::GetProgressResponse {
+    Ok(Progress {
         sessions_completed: sessions
             .iter()
-            .filter(|s| s.status == SessionStatus::Completed.as_str())
+            .filter(|s| s.status == SessionStatus::Completed)
             .count() as i32,
         mean_overall_score: mean_overall(&sessions),
         recent_scores: recent_scores(&sessions),
@@ -87,14 +87,14 @@ pub async fn progress(
     })
 }
 
-fn scored(sessions: &[ProgressRow]) -> impl Iterator<Item = (&ProgressRow, Decimal)> {
+fn scored(sessions: &[ProgressSession]) -> impl Iterator<Item = (&ProgressSession, Decimal)> {
     sessions
         .iter()
-        .filter(|s| s.status == SessionStatus::Completed.as_str())
+        .filter(|s| s.status == SessionStatus::Completed)
         .filter_map(|s| s.overall_score.map(|score| (s, score)))
 }
 
-fn mean_overall(sessions: &[ProgressRow]) -> Option<f64> {
+fn mean_overall(sessions: &[ProgressSession]) -> Option<f64> {
     let scores: Vec<Decimal> = scored(sessions).map(|(_, score)| score).collect();
     if scores.is_empty() {
         return None;
@@ -103,19 +103,18 @@ fn mean_overall(sessions: &[ProgressRow]) -> Option<f64> {
     round2(mean).to_f64()
 }
 
-fn recent_scores(sessions: &[ProgressRow]) -> Vec<pb::SessionScore> {
+fn recent_scores(sessions: &[ProgressSession]) -> Vec<SessionScore> {
     let mut done: Vec<_> = scored(sessions).collect();
     done.sort_by_key(|(s, _)| (s.completed_at, s.id));
     done.into_iter()
         .rev()
         .take(RECENT)
         .rev()
-        .map(|(s, score)| pb::SessionScore {
-            session_id: s.id.to_string(),
-            interview_type: InterviewType::parse(&s.interview_type)
-                .map_or(0, |t| t.to_proto() as i32),
+        .map(|(s, score)| SessionScore {
+            session_id: s.id,
+            interview_type: s.interview_type,
             overall_score: score.to_f64().unwrap_or_default(),
-            complete_time: s.completed_at.map(timestamp),
+            completed_at: s.completed_at,
         })
         .collect()
 }

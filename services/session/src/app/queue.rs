@@ -9,7 +9,7 @@ use std::time::Duration;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
-use crate::{app::interview::Interviews, repo};
+use crate::{app::interview::Interviews, repo::answers};
 
 /// Worker settings.
 #[derive(Clone, Copy, Debug)]
@@ -35,7 +35,7 @@ pub fn backoff(attempts: i32, max: Duration) -> Duration {
 pub async fn run(interviews: Interviews, settings: QueueSettings, stop: CancellationToken) {
     let lease = interviews.evaluation().evaluate_timeout() + Duration::from_secs(5);
     loop {
-        let claimed = match repo::claim_due(interviews.pool(), settings.batch, lease).await {
+        let claimed = match answers::claim_due(interviews.pool(), settings.batch, lease).await {
             Ok(claimed) => claimed,
             Err(err) => {
                 tracing::warn!(error = %err, "evaluation queue: cannot claim answers");
@@ -50,11 +50,11 @@ pub async fn run(interviews: Interviews, settings: QueueSettings, stop: Cancella
                 let timeout = interviews.evaluation().evaluate_timeout();
                 let result = interviews
                     .evaluation()
-                    .evaluate(pending.evaluate_request(), timeout)
+                    .evaluate(&pending, timeout)
                     .await;
                 let pool = interviews.pool();
                 let outcome = match result {
-                    Ok(_) => repo::mark_evaluated(pool, &[pending.answer_id]).await,
+                    Ok(_) => answers::mark_evaluated(pool, &[pending.answer_id]).await,
                     Err(err) => {
                         let delay = backoff(pending.evaluation_attempts, settings.retry_max);
                         tracing::warn!(
@@ -64,7 +64,7 @@ pub async fn run(interviews: Interviews, settings: QueueSettings, stop: Cancella
                             error = %err,
                             "evaluation failed; will retry"
                         );
-                        repo::reschedule(pool, pending.answer_id, delay).await
+                        answers::reschedule(pool, pending.answer_id, delay).await
                     }
                 };
                 if let Err(err) = outcome {

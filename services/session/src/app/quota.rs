@@ -11,7 +11,10 @@ use std::time::Duration;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::error::{Result, SessionError};
+use crate::{
+    error::{Result, SessionError},
+    repo::{answers, sessions},
+};
 
 /// The sliding window the quotas count over.
 pub const WINDOW: Duration = Duration::from_secs(3600);
@@ -32,7 +35,7 @@ pub struct QuotaSettings {
 }
 
 impl QuotaSettings {
-    /// No quotas.
+    /// Every quota off.
     pub fn disabled() -> Self {
         Self {
             sessions_per_hour: 0,
@@ -62,16 +65,12 @@ impl Quotas {
         }
         // The `limit`-th newest session of the window: while it is inside, the quota is used up,
         // and when it leaves the window one more is allowed.
-        let expires_in: Option<f64> = sqlx::query_scalar(
-            "SELECT EXTRACT(EPOCH FROM created_at + make_interval(secs => $2) - NOW())::float8 \
-             FROM interview_sessions \
-             WHERE user_id = $1 AND created_at > NOW() - make_interval(secs => $2) \
-             ORDER BY created_at DESC OFFSET $3 LIMIT 1",
+        let expires_in = sessions::nth_newest_leaves_window_in(
+            &self.pool,
+            user_id,
+            WINDOW,
+            i64::from(limit) - 1,
         )
-        .bind(user_id)
-        .bind(WINDOW.as_secs_f64())
-        .bind(i64::from(limit) - 1)
-        .fetch_optional(&self.pool)
         .await?;
         exceeded("sessions created", limit, expires_in)
     }
@@ -82,20 +81,13 @@ impl Quotas {
         if limit == 0 {
             return Ok(());
         }
-        let expires_in: Option<f64> = sqlx::query_scalar(
-            "SELECT EXTRACT(EPOCH FROM a.created_at + make_interval(secs => $2) - NOW())::float8 \
-             FROM interview_answers a \
-             JOIN interview_sessions s ON s.id = a.session_id \
-             WHERE s.user_id = $1 \
-               AND s.created_at > NOW() - make_interval(secs => $2 + $4) \
-               AND a.created_at > NOW() - make_interval(secs => $2) \
-             ORDER BY a.created_at DESC OFFSET $3 LIMIT 1",
+        let expires_in = answers::nth_newest_leaves_window_in(
+            &self.pool,
+            user_id,
+            WINDOW,
+            i64::from(limit) - 1,
+            LONGEST_SESSION,
         )
-        .bind(user_id)
-        .bind(WINDOW.as_secs_f64())
-        .bind(i64::from(limit) - 1)
-        .bind(LONGEST_SESSION.as_secs_f64())
-        .fetch_optional(&self.pool)
         .await?;
         exceeded("answers submitted", limit, expires_in)
     }

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::{app::interview::Interviews, error::SessionError, repo};
+use crate::{app::interview::Interviews, error::SessionError, repo::sessions};
 
 /// Sessions handled per round.
 const BATCH: i64 = 100;
@@ -12,9 +12,9 @@ const BATCH: i64 = 100;
 /// One round: closes what is due; returns how many sessions it closed.
 pub async fn sweep(interviews: &Interviews, grace: Duration) -> Result<usize, SessionError> {
     let mut closed = 0;
-    for session_id in repo::expired_sessions(interviews.pool(), grace, BATCH).await? {
-        let row = repo::get_session_any_user(interviews.pool(), session_id).await?;
-        let result = if row.answered_count > 0 {
+    for session_id in sessions::expired(interviews.pool(), grace, BATCH).await? {
+        let session = sessions::get_any_user(interviews.pool(), session_id).await?;
+        let result = if session.answered_count > 0 {
             interviews.complete(None, session_id).await
         } else {
             interviews.abandon(None, session_id).await

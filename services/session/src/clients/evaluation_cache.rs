@@ -7,25 +7,27 @@
 
 use std::sync::Arc;
 
-use interview_coach_proto::evaluation::v1 as pb;
 use quick_cache::{Weighter, sync::Cache};
 use uuid::Uuid;
+
+use crate::domain::evaluation::Evaluation;
 
 /// Bytes an entry costs besides its strings: the key, the message, the cache's bookkeeping.
 const ENTRY_OVERHEAD: u64 = 256;
 /// A typical evaluation's size, for the initial table size.
 const TYPICAL_ENTRY: u64 = 1024;
+/// The answer, session and question ids an evaluation carries as text from the evaluation
+/// service: part of what one costs, though the entry keeps only the answer's as its key.
+const ID_TEXT: usize = 3 * 36;
 
 /// Weighs an entry by the bytes it holds.
 #[derive(Clone)]
 struct Bytes;
 
-impl Weighter<Uuid, Arc<pb::Evaluation>> for Bytes {
-    fn weight(&self, _: &Uuid, e: &Arc<pb::Evaluation>) -> u64 {
+impl Weighter<Uuid, Arc<Evaluation>> for Bytes {
+    fn weight(&self, _: &Uuid, e: &Arc<Evaluation>) -> u64 {
         let strings = e.id.len()
-            + e.answer_id.len()
-            + e.session_id.len()
-            + e.question_id.len()
+            + ID_TEXT
             + e.feedback.len()
             + e.strengths.iter().map(String::len).sum::<usize>()
             + e.improvements.iter().map(String::len).sum::<usize>()
@@ -39,7 +41,7 @@ impl Weighter<Uuid, Arc<pb::Evaluation>> for Bytes {
 /// A bounded, shared cache of evaluations by answer id; cheap to clone.
 #[derive(Clone)]
 pub struct EvaluationCache {
-    inner: Option<Arc<Cache<Uuid, Arc<pb::Evaluation>, Bytes>>>,
+    inner: Option<Arc<Cache<Uuid, Arc<Evaluation>, Bytes>>>,
 }
 
 impl EvaluationCache {
@@ -53,16 +55,14 @@ impl EvaluationCache {
     }
 
     /// The evaluation of `answer_id`, if held.
-    pub fn get(&self, answer_id: &Uuid) -> Option<Arc<pb::Evaluation>> {
+    pub fn get(&self, answer_id: &Uuid) -> Option<Arc<Evaluation>> {
         self.inner.as_ref()?.get(answer_id)
     }
 
-    /// Keeps `evaluation` (of a stored answer).
-    pub fn insert(&self, evaluation: Arc<pb::Evaluation>) {
-        let (Some(cache), Ok(answer_id)) = (&self.inner, Uuid::parse_str(&evaluation.answer_id))
-        else {
-            return;
-        };
-        cache.insert(answer_id, evaluation);
+    /// Keeps `evaluation` of the stored answer `answer_id`.
+    pub fn insert(&self, answer_id: Uuid, evaluation: Arc<Evaluation>) {
+        if let Some(cache) = &self.inner {
+            cache.insert(answer_id, evaluation);
+        }
     }
 }

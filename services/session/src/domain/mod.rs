@@ -1,5 +1,11 @@
-//! The session service's domain values: validated once at the edge (`grpc::convert`),
-//! trusted below it.
+//! The session service's domain values: requests validated once at the edge
+//! (`grpc::convert`) and trusted below it, and what the use cases read and return.
+
+pub mod evaluation;
+pub mod progress;
+pub mod question;
+pub mod session;
+pub mod status;
 
 use interview_coach_common::{
     domain::{AnswerText, Difficulty, InterviewType},
@@ -7,41 +13,14 @@ use interview_coach_common::{
 };
 use uuid::Uuid;
 
+pub use status::{AnswerState, SessionStatus};
+
 /// ListSessions' page sizes: 20 by default, larger requests get 100.
 pub const SESSION_PAGES: PageSizes = PageSizes {
     default: 20,
     max: 100,
     above_max: AboveMax::Clamp,
 };
-
-/// A session's lifecycle state, stored as `in_progress`, `completed`, `abandoned`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SessionStatus {
-    /// Open for answers until the deadline.
-    InProgress,
-    /// Finished with a score.
-    Completed,
-    /// Given up or timed out unanswered.
-    Abandoned,
-}
-
-impl SessionStatus {
-    /// The stored value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::InProgress => "in_progress",
-            Self::Completed => "completed",
-            Self::Abandoned => "abandoned",
-        }
-    }
-
-    /// Parses the stored value.
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::InProgress, Self::Completed, Self::Abandoned]
-            .into_iter()
-            .find(|status| status.as_str() == s)
-    }
-}
 
 /// Session length, 30 to 60 minutes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,7 +36,6 @@ impl DurationMinutes {
         }
     }
 
-    /// The minutes.
     pub fn get(self) -> i32 {
         self.0
     }
@@ -82,7 +60,6 @@ impl QuestionCount {
         }
     }
 
-    /// The count.
     pub fn get(self) -> i32 {
         self.0
     }
@@ -91,11 +68,8 @@ impl QuestionCount {
 /// A validated CreateSession.
 #[derive(Clone, Debug)]
 pub struct NewSession {
-    /// Type of the interview.
     pub interview_type: InterviewType,
-    /// Difficulty.
     pub difficulty: Difficulty,
-    /// Length.
     pub duration: DurationMinutes,
     /// How many questions to ask for.
     pub question_count: QuestionCount,
@@ -104,11 +78,8 @@ pub struct NewSession {
 /// A validated SubmitAnswer.
 #[derive(Clone, Debug)]
 pub struct NewAnswer {
-    /// The session.
     pub session_id: Uuid,
-    /// The question.
     pub question_id: Uuid,
-    /// The answer.
     pub text: AnswerText,
 }
 
@@ -141,17 +112,5 @@ mod tests {
             let duration = DurationMinutes::new(minutes).unwrap();
             assert_eq!(duration.default_question_count().get(), questions);
         }
-    }
-
-    #[test]
-    fn statuses_round_trip_through_their_stored_names() {
-        for status in [
-            SessionStatus::InProgress,
-            SessionStatus::Completed,
-            SessionStatus::Abandoned,
-        ] {
-            assert_eq!(SessionStatus::parse(status.as_str()), Some(status));
-        }
-        assert_eq!(SessionStatus::parse("evaluated"), None);
     }
 }

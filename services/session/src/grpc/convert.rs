@@ -1,6 +1,6 @@
 //! The only place the session contract's messages meet domain values: requests validated
 //! into domain values (every bad field reported at once, as INVALID_ARGUMENT with field
-//! violations), read models and evaluations turned into messages.
+//! violations), read models, progress and evaluations turned into messages.
 
 use chrono::{TimeDelta, Utc};
 use interview_coach_common::{
@@ -9,19 +9,21 @@ use interview_coach_common::{
     status::FieldViolations,
     time::{duration, timestamp},
 };
-use interview_coach_proto::{evaluation::v1 as eval_pb, session::v1 as pb};
+use interview_coach_proto::{common::v1 as common_pb, session::v1 as pb};
 use rust_decimal::prelude::ToPrimitive;
 use uuid::Uuid;
 
 use crate::{
-    app::interview::{SessionView, SubmittedAnswer},
-    clients::evaluation::EvaluationsByAnswer,
     domain::{
         DurationMinutes, ListQuery, NewAnswer, NewSession, QuestionCount, SESSION_PAGES,
-        SessionStatus, list_scope,
+        SessionStatus,
+        evaluation::{Confidence, Evaluation, EvaluationsByAnswer},
+        list_scope,
+        progress::Progress,
+        question::{Provenance, RubricOrigin},
+        session::{Question, Session, SessionView, SubmittedAnswer},
     },
     error::Result,
-    repo::{QuestionRow, SessionRow, question_data::QuestionData},
 };
 
 /// A validated CreateSession.
@@ -122,69 +124,90 @@ fn status_message(status: SessionStatus) -> pb::SessionStatus {
     }
 }
 
+fn provenance(p: &Provenance) -> common_pb::Provenance {
+    common_pb::Provenance {
+        source: p.source.clone(),
+        is_fallback: p.is_fallback,
+        fallback_reason: p.fallback_reason.clone(),
+        rubric_version: p.rubric_version.clone(),
+        rubric_origin: match p.rubric_origin {
+            None => common_pb::RubricOrigin::Unspecified,
+            Some(RubricOrigin::Bank) => common_pb::RubricOrigin::Bank,
+            Some(RubricOrigin::Question) => common_pb::RubricOrigin::Question,
+            Some(RubricOrigin::KeyPoints) => common_pb::RubricOrigin::KeyPoints,
+            Some(RubricOrigin::Derived) => common_pb::RubricOrigin::Derived,
+        } as i32,
+        disagreement: p.disagreement,
+    }
+}
+
 /// The session contract's view of an evaluation.
-pub fn evaluation(e: &eval_pb::Evaluation) -> pb::Evaluation {
+pub fn evaluation(e: &Evaluation) -> pb::Evaluation {
     pb::Evaluation {
         id: e.id.clone(),
         score: e.score,
         feedback: e.feedback.clone(),
         strengths: e.strengths.clone(),
         improvements: e.improvements.clone(),
-        provenance: e.provenance.clone(),
-        create_time: e.create_time,
-        confidence: e.confidence,
+        provenance: e.provenance.as_ref().map(provenance),
+        create_time: e.created_at.map(timestamp),
+        confidence: match e.confidence {
+            None => common_pb::Confidence::Unspecified,
+            Some(Confidence::Low) => common_pb::Confidence::Low,
+            Some(Confidence::Medium) => common_pb::Confidence::Medium,
+            Some(Confidence::High) => common_pb::Confidence::High,
+        } as i32,
         red_flags: e.red_flags.clone(),
     }
 }
 
-fn interview_type(stored: &str) -> i32 {
-    InterviewType::parse(stored).map_or(0, |t| t.to_proto() as i32)
+fn interview_type(kind: Option<InterviewType>) -> i32 {
+    kind.map_or(0, |t| t.to_proto() as i32)
 }
 
-fn difficulty(stored: &str) -> i32 {
-    Difficulty::parse(stored).map_or(0, |d| d.to_proto() as i32)
+fn difficulty(level: Option<Difficulty>) -> i32 {
+    level.map_or(0, |d| d.to_proto() as i32)
 }
 
-fn question(row: QuestionRow, evaluations: &EvaluationsByAnswer) -> pb::Question {
-    let data = QuestionData::from_json(row.question_data);
-    let provenance = Some(data.provenance_proto());
-    let answer = row.answer_id.map(|id| pb::Answer {
-        id: id.to_string(),
-        text: row.answer_text.clone().unwrap_or_default(),
-        create_time: row.answer_created_at.map(timestamp),
-    });
-    let evaluation = row
-        .answer_id
-        .and_then(|id| evaluations.get(&id))
+fn question(question: Question, evaluations: &EvaluationsByAnswer) -> pb::Question {
+    let evaluation = question
+        .answer
+        .as_ref()
+        .and_then(|a| evaluations.get(&a.id))
         .map(|e| evaluation(e));
+    let answer = question.answer.map(|a| pb::Answer {
+        id: a.id.to_string(),
+        text: a.text,
+        create_time: a.created_at.map(timestamp),
+    });
     let state = match (&answer, &evaluation) {
         (None, _) => pb::EvaluationState::NotAnswered,
         (Some(_), Some(_)) => pb::EvaluationState::Evaluated,
         (Some(_), None) => pb::EvaluationState::Pending,
     };
     pb::Question {
-        id: row.id.to_string(),
-        position: row.position,
-        text: row.question_text,
-        interview_type: interview_type(&row.question_type),
-        difficulty: difficulty(&row.difficulty),
-        hints: data.hints,
-        examples: data.examples,
+        id: question.id.to_string(),
+        position: question.position,
+        text: question.text,
+        interview_type: interview_type(question.interview_type),
+        difficulty: difficulty(question.difficulty),
+        hints: question.hints,
+        examples: question.examples,
         answer,
         evaluation_state: state as i32,
         evaluation,
-        provenance,
+        provenance: Some(provenance(&question.provenance)),
     }
 }
 
 /// A session; with its questions in the detailed views, without in lists.
 pub fn session(view: SessionView) -> pb::Session {
     let SessionView {
-        row,
+        session,
         questions,
         evaluations,
     } = view;
-    session_message(&row, questions, &evaluations)
+    session_message(&session, questions, &evaluations)
 }
 
 /// The response of SubmitAnswer.
@@ -206,34 +229,61 @@ pub fn submitted(answer: SubmittedAnswer) -> pb::SubmitAnswerResponse {
 }
 
 fn session_message(
-    row: &SessionRow,
-    questions: Vec<QuestionRow>,
+    session: &Session,
+    questions: Vec<Question>,
     evaluations: &EvaluationsByAnswer,
 ) -> pb::Session {
-    let status = SessionStatus::parse(&row.status);
-    let remaining = if status == Some(SessionStatus::InProgress) {
-        row.deadline - Utc::now()
+    let remaining = if session.status == SessionStatus::InProgress {
+        session.deadline - Utc::now()
     } else {
         TimeDelta::zero()
     };
     pb::Session {
-        id: row.id.to_string(),
-        interview_type: interview_type(&row.interview_type),
-        difficulty: difficulty(&row.difficulty),
-        duration_minutes: row.duration_minutes,
-        status: status.map_or(0, |s| status_message(s) as i32),
-        overall_score: row.overall_score.and_then(|s| s.to_f64()),
-        create_time: Some(timestamp(row.created_at)),
-        deadline_time: Some(timestamp(row.deadline)),
+        id: session.id.to_string(),
+        interview_type: interview_type(session.interview_type),
+        difficulty: difficulty(session.difficulty),
+        duration_minutes: session.duration_minutes,
+        status: status_message(session.status) as i32,
+        overall_score: session.overall_score.and_then(|s| s.to_f64()),
+        create_time: Some(timestamp(session.created_at)),
+        deadline_time: Some(timestamp(session.deadline)),
         time_remaining: Some(duration(remaining)),
-        complete_time: row.completed_at.map(timestamp),
-        update_time: Some(timestamp(row.updated_at)),
-        question_count: i32::try_from(row.question_count).unwrap_or(i32::MAX),
-        answered_count: i32::try_from(row.answered_count).unwrap_or(i32::MAX),
+        complete_time: session.completed_at.map(timestamp),
+        update_time: Some(timestamp(session.updated_at)),
+        question_count: i32::try_from(session.question_count).unwrap_or(i32::MAX),
+        answered_count: i32::try_from(session.answered_count).unwrap_or(i32::MAX),
         questions: questions
             .into_iter()
             .map(|q| question(q, evaluations))
             .collect(),
+    }
+}
+
+/// The response of GetProgress.
+pub fn progress(progress: Progress) -> pb::GetProgressResponse {
+    pb::GetProgressResponse {
+        sessions_completed: progress.sessions_completed,
+        mean_overall_score: progress.mean_overall_score,
+        recent_scores: progress
+            .recent_scores
+            .into_iter()
+            .map(|s| pb::SessionScore {
+                session_id: s.session_id.to_string(),
+                interview_type: interview_type(s.interview_type),
+                overall_score: s.overall_score,
+                complete_time: s.completed_at.map(timestamp),
+            })
+            .collect(),
+        by_type: progress
+            .by_type
+            .into_iter()
+            .map(|t| pb::TypeProgress {
+                interview_type: interview_type(Some(t.interview_type)),
+                average_score: t.average_score,
+                answer_count: t.answer_count,
+            })
+            .collect(),
+        weakest_type: interview_type(progress.weakest_type),
     }
 }
 

@@ -121,6 +121,6 @@ impl SessionService for SessionHandlers {
         let user = self.user(&request).await?;
         let progress =
             progress::progress(self.interviews.pool(), self.interviews.evaluation(), user).await?;
-        Ok(Response::new(progress))
+        Ok(Response::new(convert::progress(progress)))
     }
 }

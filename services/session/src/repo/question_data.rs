@@ -1,6 +1,6 @@
 //! The `question_data` JSONB of a stored question: what the session service needs to show
 //! it (hints, examples) and to have it scored (key and the digest of the rubric it was
-//! generated with), plus its provenance, in the seed's camelCase shape (`hints`, `examples`,
+//! generated with), plus its provenance, in camelCase (`hints`, `examples`, `rubricDigest`,
 //! `metadata.generatedAt`, `metadata.isFallback`). The digest travels with the question so
 //! that its answer is scored against the rubric the question was asked with, whatever the
 //! bank says by then; the evaluation service stores each rubric once, under its digest.
@@ -8,14 +8,14 @@
 //! red flags, topic) here instead, and it is sent with their answers.
 
 use chrono::{DateTime, Utc};
-use interview_coach_proto::{common::v1 as common_pb, evaluation::v1 as eval_pb};
 use serde::{Deserialize, Serialize};
+
+use crate::domain::question::{self, GeneratedQuestion, Provenance, Rubric, Severity};
 
 /// One key point of the rubric.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct KeyPoint {
-    /// Its name.
     pub point: String,
     /// Words that show it is covered.
     #[serde(default)]
@@ -38,7 +38,6 @@ fn is_zero(n: &i32) -> bool {
 /// A common wrong claim, with what detects it.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct RedFlag {
-    /// The claim.
     pub claim: String,
     /// What is wrong and the right idea.
     pub correction: String,
@@ -52,7 +51,6 @@ pub struct RedFlag {
 /// What a behavioral story must be about.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Topic {
-    /// The subject.
     pub about: String,
     /// Words a story on it uses.
     #[serde(default)]
@@ -74,7 +72,6 @@ pub struct Metadata {
     /// "bank" or "llm:<model>".
     #[serde(default)]
     pub source: String,
-    /// Rubric version.
     #[serde(default)]
     pub rubric_version: String,
 }
@@ -86,10 +83,8 @@ pub struct QuestionData {
     /// Stable question key from the evaluation service.
     #[serde(default)]
     pub key: String,
-    /// Hints.
     #[serde(default)]
     pub hints: Vec<String>,
-    /// Examples.
     #[serde(default)]
     pub examples: Vec<String>,
     /// The digest of the rubric the evaluation service stored for the question.
@@ -107,44 +102,21 @@ pub struct QuestionData {
     /// Behavioral: what the story must be about.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic: Option<Topic>,
-    /// Provenance.
     #[serde(default)]
     pub metadata: Metadata,
 }
 
 impl QuestionData {
-    /// From a generated question: its rubric's digest when it has one, else its whole
-    /// rubric.
-    pub fn from_generated(question: &eval_pb::GeneratedQuestion) -> Self {
-        let provenance = question.provenance.clone().unwrap_or_default();
-        let data = Self {
-            key: question.key.clone(),
-            hints: question.hints.clone(),
-            examples: question.examples.clone(),
-            metadata: Metadata {
-                generated_at: question.generate_time.as_ref().and_then(|t| {
-                    DateTime::from_timestamp(t.seconds, u32::try_from(t.nanos).unwrap_or(0))
-                }),
-                is_fallback: provenance.is_fallback,
-                fallback_reason: provenance.fallback_reason,
-                source: provenance.source,
-                rubric_version: provenance.rubric_version,
-            },
-            ..Self::default()
-        };
-        if question.rubric_digest.is_empty() {
-            data.with_rubric_of(question)
-        } else {
-            Self {
-                rubric_digest: question.rubric_digest.clone(),
-                ..data
-            }
-        }
-    }
-
-    fn with_rubric_of(self, question: &eval_pb::GeneratedQuestion) -> Self {
+    /// From a generated question.
+    pub fn from_generated(question: &GeneratedQuestion) -> Self {
+        let rubric = &question.rubric;
+        let provenance = &question.provenance;
         Self {
-            key_points: question
+            key: rubric.key.clone(),
+            hints: rubric.hints.clone(),
+            rubric_digest: rubric.digest.clone(),
+            examples: question.examples.clone(),
+            key_points: rubric
                 .key_points
                 .iter()
                 .map(|k| KeyPoint {
@@ -155,26 +127,32 @@ impl QuestionData {
                     follow_up: k.follow_up.clone(),
                 })
                 .collect(),
-            reference_answer: question.reference_answer.clone(),
-            red_flags: question
+            reference_answer: rubric.reference_answer.clone(),
+            red_flags: rubric
                 .red_flags
                 .iter()
                 .map(|f| RedFlag {
                     claim: f.claim.clone(),
                     correction: f.correction.clone(),
                     patterns: f.patterns.clone(),
-                    severity: match common_pb::RedFlagSeverity::try_from(f.severity) {
-                        Ok(common_pb::RedFlagSeverity::Major) => "major",
-                        _ => "minor",
+                    severity: match f.severity {
+                        Severity::Major => "major",
+                        Severity::Minor => "minor",
                     }
                     .to_owned(),
                 })
                 .collect(),
-            topic: question.topic.as_ref().map(|t| Topic {
+            topic: rubric.topic.as_ref().map(|t| Topic {
                 about: t.about.clone(),
                 terms: t.terms.clone(),
             }),
-            ..self
+            metadata: Metadata {
+                generated_at: question.generated_at,
+                is_fallback: provenance.is_fallback,
+                fallback_reason: provenance.fallback_reason.clone(),
+                source: provenance.source.clone(),
+                rubric_version: provenance.rubric_version.clone(),
+            },
         }
     }
 
@@ -190,52 +168,52 @@ impl QuestionData {
         serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
     }
 
-    /// Key points on the wire.
-    pub fn key_points_proto(&self) -> Vec<common_pb::KeyPoint> {
-        self.key_points
-            .iter()
-            .map(|k| common_pb::KeyPoint {
-                point: k.point.clone(),
-                terms: k.terms.clone(),
-                idea: k.idea.clone(),
-                weight: k.weight,
-                follow_up: k.follow_up.clone(),
-            })
-            .collect()
+    /// The rubric the answer is scored against.
+    pub fn rubric(self) -> Rubric {
+        Rubric {
+            key: self.key,
+            hints: self.hints,
+            digest: self.rubric_digest,
+            key_points: self
+                .key_points
+                .into_iter()
+                .map(|k| question::KeyPoint {
+                    point: k.point,
+                    terms: k.terms,
+                    idea: k.idea,
+                    weight: k.weight,
+                    follow_up: k.follow_up,
+                })
+                .collect(),
+            reference_answer: self.reference_answer,
+            red_flags: self
+                .red_flags
+                .into_iter()
+                .map(|f| question::RedFlag {
+                    claim: f.claim,
+                    correction: f.correction,
+                    patterns: f.patterns,
+                    severity: match f.severity.as_str() {
+                        "major" => Severity::Major,
+                        _ => Severity::Minor,
+                    },
+                })
+                .collect(),
+            topic: self.topic.map(|t| question::Topic {
+                about: t.about,
+                terms: t.terms,
+            }),
+        }
     }
 
-    /// Red flags on the wire.
-    pub fn red_flags_proto(&self) -> Vec<common_pb::RedFlag> {
-        self.red_flags
-            .iter()
-            .map(|f| common_pb::RedFlag {
-                claim: f.claim.clone(),
-                correction: f.correction.clone(),
-                patterns: f.patterns.clone(),
-                severity: match f.severity.as_str() {
-                    "major" => common_pb::RedFlagSeverity::Major,
-                    _ => common_pb::RedFlagSeverity::Minor,
-                } as i32,
-            })
-            .collect()
-    }
-
-    /// The topic on the wire.
-    pub fn topic_proto(&self) -> Option<common_pb::StoryTopic> {
-        self.topic.as_ref().map(|t| common_pb::StoryTopic {
-            about: t.about.clone(),
-            terms: t.terms.clone(),
-        })
-    }
-
-    /// Provenance on the wire.
-    pub fn provenance_proto(&self) -> common_pb::Provenance {
-        common_pb::Provenance {
+    /// Where the question came from (no rubric origin: that is an evaluation's).
+    pub fn provenance(&self) -> Provenance {
+        Provenance {
             source: self.metadata.source.clone(),
             is_fallback: self.metadata.is_fallback,
             fallback_reason: self.metadata.fallback_reason.clone(),
             rubric_version: self.metadata.rubric_version.clone(),
-            ..common_pb::Provenance::default()
+            ..Provenance::default()
         }
     }
 }
