@@ -1,6 +1,7 @@
 use std::process::ExitCode;
 
-/// jemalloc: glibc's malloc was up to a fifth of this service's CPU (see BENCHMARKS.md).
+/// jemalloc: the service allocates many small buffers per call, which glibc's malloc serves
+/// slowly under concurrency.
 #[global_allocator]
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 

@@ -13,7 +13,7 @@ use crate::{
     error::EvaluationError,
 };
 
-/// The stored document, in the camelCase shape of the seed's JSONB columns.
+/// The stored document, in the camelCase shape of the other JSONB columns.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Document {

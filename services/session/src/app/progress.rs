@@ -1,4 +1,4 @@
-//! GetProgress: the seed's "average score by question type" computed with the evaluation
+//! GetProgress: the "average score by question type" computed with the evaluation
 //! service's per-session score sums over gRPC joined in memory with our own sessions
 //! (types): one small row per answered session, however many answers there are.
 
