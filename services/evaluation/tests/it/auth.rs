@@ -1,33 +1,27 @@
 //! Internal only: every RPC needs the service credential; health stays open.
 
-use crate::common::{TestApp, authed, fixture, with_bearer};
+use crate::fixtures::fixture;
 use interview_coach_proto::evaluation::v1 as pb;
+use interview_coach_testkit::{EvaluationApp, SERVICE_TOKEN, bearer, maybe_bearer};
 use sqlx::PgPool;
-use tonic::{Code, Request};
+use tonic::Code;
 
 /// A well-formed end-user access token (EdDSA JWT shape); never a service credential.
 const USER_JWT: &str = "eyJhbGciOiJFZERTQSIsInR5cCI6IkpXVCIsImtpZCI6ImsxIn0.\
     eyJzdWIiOiI1ZjFjMmQ0NC0wMDAwLTQwMDAtODAwMC0wMDAwMDAwMDAwMDEiLCJpc3MiOiJpbnRlcnZpZXctY29hY2gtaWRlbnRpdHkiLCJhdWQiOiJpbnRlcnZpZXctY29hY2giLCJleHAiOjQxMDI0NDQ4MDB9.\
     c2lnbmF0dXJlLWJ5dGVzLXNpZ25hdHVyZS1ieXRlcy1zaWduYXR1cmUtYnl0ZXM";
 
-fn wrap<T>(message: T, bearer: Option<&str>) -> Request<T> {
-    match bearer {
-        None => Request::new(message),
-        Some(token) => with_bearer(message, token),
-    }
-}
-
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn every_rpc_refuses_calls_without_the_service_credential(pool: PgPool) {
     let f = fixture(&pool).await;
-    let app = TestApp::spawn(pool).await;
+    let app = EvaluationApp::spawn(pool).await;
     let generate = pb::GenerateQuestionsRequest {
         interview_type: 1,
         difficulty: 1,
         count: 1,
         exclude_keys: vec![],
     };
-    let evaluate = crate::common::evaluate_request(&f, crate::common::STRONG_ANSWER);
+    let evaluate = crate::fixtures::evaluate_request(&f, crate::fixtures::STRONG_ANSWER);
     let get = pb::GetEvaluationRequest {
         answer_id: f.answer_id.to_string(),
     };
@@ -40,8 +34,8 @@ async fn every_rpc_refuses_calls_without_the_service_credential(pool: PgPool) {
     let summarize = pb::SummarizeEvaluationsRequest {
         session_ids: vec![f.session_id.to_string()],
     };
-    let wrong_token = format!("{}x", crate::common::TOKEN);
-    for (name, bearer) in [
+    let wrong_token = format!("{}x", SERVICE_TOKEN);
+    for (name, token) in [
         ("missing", None),
         ("wrong", Some(wrong_token.as_str())),
         ("end-user JWT", Some(USER_JWT)),
@@ -50,27 +44,27 @@ async fn every_rpc_refuses_calls_without_the_service_credential(pool: PgPool) {
         let mut client = app.client.clone();
         let codes = [
             client
-                .generate_questions(wrap(generate.clone(), bearer))
+                .generate_questions(maybe_bearer(token, generate.clone()))
                 .await
                 .err()
                 .map(|s| s.code()),
             client
-                .evaluate_answer(wrap(evaluate.clone(), bearer))
+                .evaluate_answer(maybe_bearer(token, evaluate.clone()))
                 .await
                 .err()
                 .map(|s| s.code()),
             client
-                .get_evaluation(wrap(get.clone(), bearer))
+                .get_evaluation(maybe_bearer(token, get.clone()))
                 .await
                 .err()
                 .map(|s| s.code()),
             client
-                .list_evaluations(wrap(list.clone(), bearer))
+                .list_evaluations(maybe_bearer(token, list.clone()))
                 .await
                 .err()
                 .map(|s| s.code()),
             client
-                .summarize_evaluations(wrap(summarize.clone(), bearer))
+                .summarize_evaluations(maybe_bearer(token, summarize.clone()))
                 .await
                 .err()
                 .map(|s| s.code()),
@@ -79,16 +73,21 @@ async fn every_rpc_refuses_calls_without_the_service_credential(pool: PgPool) {
     }
     // Nothing was written by the refused calls; the credential works.
     assert_eq!(
-        crate::common::evaluation_rows(&app.pool, f.answer_id).await,
+        crate::fixtures::evaluation_rows(&app.pool, f.answer_id).await,
         0
     );
     let mut client = app.client.clone();
-    assert!(client.generate_questions(authed(generate)).await.is_ok());
+    assert!(
+        client
+            .generate_questions(bearer(SERVICE_TOKEN, generate))
+            .await
+            .is_ok()
+    );
 }
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn health_needs_no_credential(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = EvaluationApp::spawn(pool).await;
     let channel = tonic::transport::Endpoint::from_shared(app.url.clone())
         .unwrap()
         .connect()

@@ -3,22 +3,21 @@
 
 use std::collections::HashSet;
 
-use crate::common::{
-    Fixture, TestApp, authed, evaluate_request, evaluation_rows, fixture, violated_fields,
-};
+use crate::fixtures::{Fixture, evaluate_request, evaluation_rows, fixture};
 use interview_coach_proto::evaluation::v1 as pb;
+use interview_coach_testkit::{EvaluationApp, SERVICE_TOKEN, bearer, violated_fields};
 use rust_decimal::Decimal;
 use sqlx::PgPool;
 use tonic::Code;
 use uuid::Uuid;
 
 async fn evaluate(
-    app: &TestApp,
+    app: &EvaluationApp,
     req: pb::EvaluateAnswerRequest,
 ) -> Result<pb::EvaluateAnswerResponse, tonic::Status> {
     let mut client = app.client.clone();
     client
-        .evaluate_answer(authed(req))
+        .evaluate_answer(bearer(SERVICE_TOKEN, req))
         .await
         .map(|r| r.into_inner())
 }
@@ -26,8 +25,8 @@ async fn evaluate(
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn stores_one_scored_evaluation_and_repeats_return_it(pool: PgPool) {
     let f = fixture(&pool).await;
-    let app = TestApp::spawn(pool).await;
-    let first = evaluate(&app, evaluate_request(&f, crate::common::STRONG_ANSWER))
+    let app = EvaluationApp::spawn(pool).await;
+    let first = evaluate(&app, evaluate_request(&f, crate::fixtures::STRONG_ANSWER))
         .await
         .unwrap();
     assert!(first.created);
@@ -75,9 +74,12 @@ async fn stores_one_scored_evaluation_and_repeats_return_it(pool: PgPool) {
 
     let mut client = app.client.clone();
     let got = client
-        .get_evaluation(authed(pb::GetEvaluationRequest {
-            answer_id: f.answer_id.to_string(),
-        }))
+        .get_evaluation(bearer(
+            SERVICE_TOKEN,
+            pb::GetEvaluationRequest {
+                answer_id: f.answer_id.to_string(),
+            },
+        ))
         .await
         .unwrap()
         .into_inner();
@@ -87,13 +89,13 @@ async fn stores_one_scored_evaluation_and_repeats_return_it(pool: PgPool) {
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn twenty_concurrent_calls_store_exactly_one_evaluation(pool: PgPool) {
     let f = fixture(&pool).await;
-    let app = TestApp::spawn(pool).await;
+    let app = EvaluationApp::spawn(pool).await;
     let calls = (0..20).map(|_| {
         let mut client = app.client.clone();
-        let req = evaluate_request(&f, crate::common::STRONG_ANSWER);
+        let req = evaluate_request(&f, crate::fixtures::STRONG_ANSWER);
         tokio::spawn(async move {
             client
-                .evaluate_answer(authed(req))
+                .evaluate_answer(bearer(SERVICE_TOKEN, req))
                 .await
                 .unwrap()
                 .into_inner()
@@ -115,7 +117,7 @@ async fn twenty_concurrent_calls_store_exactly_one_evaluation(pool: PgPool) {
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn gated_answers_score_at_most_two_with_the_reason(pool: PgPool) {
     let f = fixture(&pool).await;
-    let app = TestApp::spawn(pool.clone()).await;
+    let app = EvaluationApp::spawn(pool.clone()).await;
     let e = evaluate(
         &app,
         evaluate_request(
@@ -129,7 +131,7 @@ async fn gated_answers_score_at_most_two_with_the_reason(pool: PgPool) {
     .unwrap();
     assert!(e.score <= 2.0, "{e:?}");
     assert!(e.feedback.contains("grader"), "{}", e.feedback);
-    let (_, answer_id) = crate::common::question_and_answer(&pool, f.session_id, 2).await;
+    let (_, answer_id) = crate::fixtures::question_and_answer(&pool, f.session_id, 2).await;
     let idk = Fixture { answer_id, ..f };
     let e = evaluate(&app, evaluate_request(&idk, "I don't know."))
         .await
@@ -142,15 +144,18 @@ async fn gated_answers_score_at_most_two_with_the_reason(pool: PgPool) {
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn the_bank_rubric_is_used_by_key_or_text(pool: PgPool) {
     let f = fixture(&pool).await;
-    let app = TestApp::spawn(pool.clone()).await;
+    let app = EvaluationApp::spawn(pool.clone()).await;
     let mut client = app.client.clone();
     let question = client
-        .generate_questions(authed(pb::GenerateQuestionsRequest {
-            interview_type: 1,
-            difficulty: 1,
-            count: 1,
-            exclude_keys: vec![],
-        }))
+        .generate_questions(bearer(
+            SERVICE_TOKEN,
+            pb::GenerateQuestionsRequest {
+                interview_type: 1,
+                difficulty: 1,
+                count: 1,
+                exclude_keys: vec![],
+            },
+        ))
         .await
         .unwrap()
         .into_inner()
@@ -193,7 +198,7 @@ async fn the_bank_rubric_is_used_by_key_or_text(pool: PgPool) {
         e.feedback
     );
 
-    let (_, answer_id) = crate::common::question_and_answer(&pool, f.session_id, 2).await;
+    let (_, answer_id) = crate::fixtures::question_and_answer(&pool, f.session_id, 2).await;
     let by_text = pb::EvaluateAnswerRequest {
         answer_id: answer_id.to_string(),
         question_key: String::new(),
@@ -207,14 +212,14 @@ async fn the_bank_rubric_is_used_by_key_or_text(pool: PgPool) {
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn an_unknown_answer_is_a_failed_precondition(pool: PgPool) {
     let f = fixture(&pool).await;
-    let app = TestApp::spawn(pool).await;
+    let app = EvaluationApp::spawn(pool).await;
     let missing = Fixture {
         answer_id: Uuid::new_v4(),
         ..f
     };
     let status = evaluate(
         &app,
-        evaluate_request(&missing, crate::common::STRONG_ANSWER),
+        evaluate_request(&missing, crate::fixtures::STRONG_ANSWER),
     )
     .await
     .unwrap_err();
@@ -226,9 +231,12 @@ async fn an_unknown_answer_is_a_failed_precondition(pool: PgPool) {
     assert_eq!(count, 0);
     let mut client = app.client.clone();
     let status = client
-        .get_evaluation(authed(pb::GetEvaluationRequest {
-            answer_id: f.answer_id.to_string(),
-        }))
+        .get_evaluation(bearer(
+            SERVICE_TOKEN,
+            pb::GetEvaluationRequest {
+                answer_id: f.answer_id.to_string(),
+            },
+        ))
         .await
         .unwrap_err();
     assert_eq!(status.code(), Code::NotFound);
@@ -237,8 +245,8 @@ async fn an_unknown_answer_is_a_failed_precondition(pool: PgPool) {
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn bad_evaluate_input_is_refused_and_nothing_is_written(pool: PgPool) {
     let f = fixture(&pool).await;
-    let app = TestApp::spawn(pool).await;
-    let ok = evaluate_request(&f, crate::common::STRONG_ANSWER);
+    let app = EvaluationApp::spawn(pool).await;
+    let ok = evaluate_request(&f, crate::fixtures::STRONG_ANSWER);
     let with = |change: &dyn Fn(&mut pb::EvaluateAnswerRequest)| {
         let mut req = ok.clone();
         change(&mut req);
@@ -273,20 +281,20 @@ async fn bad_evaluate_input_is_refused_and_nothing_is_written(pool: PgPool) {
         (with(&|r| r.hints = vec!["h".into(); 11]), vec!["hints"]),
         (with(&|r| r.hints = vec![String::new()]), vec!["hints[0]"]),
         (
-            with(&|r| r.key_points = vec![crate::common::kp("p", &["t"]); 21]),
+            with(&|r| r.key_points = vec![crate::fixtures::kp("p", &["t"]); 21]),
             vec!["key_points"],
         ),
         (
             with(&|r| {
                 r.key_points = vec![
-                    crate::common::kp("p", &["t"]),
-                    crate::common::kp("", &["t"]),
+                    crate::fixtures::kp("p", &["t"]),
+                    crate::fixtures::kp("", &["t"]),
                 ]
             }),
             vec!["key_points[1]"],
         ),
         (
-            with(&|r| r.key_points = vec![crate::common::kp("p", &[])]),
+            with(&|r| r.key_points = vec![crate::fixtures::kp("p", &[])]),
             vec!["key_points[0]"],
         ),
         (
@@ -316,9 +324,12 @@ async fn bad_evaluate_input_is_refused_and_nothing_is_written(pool: PgPool) {
 
     let mut client = app.client.clone();
     let status = client
-        .get_evaluation(authed(pb::GetEvaluationRequest {
-            answer_id: "x".into(),
-        }))
+        .get_evaluation(bearer(
+            SERVICE_TOKEN,
+            pb::GetEvaluationRequest {
+                answer_id: "x".into(),
+            },
+        ))
         .await
         .unwrap_err();
     assert_eq!(violated_fields(&status), ["answer_id"]);
@@ -328,11 +339,11 @@ async fn bad_evaluate_input_is_refused_and_nothing_is_written(pool: PgPool) {
 async fn list_pages_through_sessions_in_creation_order(pool: PgPool) {
     let f = fixture(&pool).await;
     let other = fixture(&pool).await;
-    let app = TestApp::spawn(pool.clone()).await;
+    let app = EvaluationApp::spawn(pool.clone()).await;
     let mut answers = vec![f.answer_id];
     for position in 2..=5 {
         answers.push(
-            crate::common::question_and_answer(&pool, f.session_id, position)
+            crate::fixtures::question_and_answer(&pool, f.session_id, position)
                 .await
                 .1,
         );
@@ -346,7 +357,7 @@ async fn list_pages_through_sessions_in_creation_order(pool: PgPool) {
                     answer_id: *answer_id,
                     ..f
                 },
-                crate::common::STRONG_ANSWER,
+                crate::fixtures::STRONG_ANSWER,
             ),
         )
         .await
@@ -355,9 +366,12 @@ async fn list_pages_through_sessions_in_creation_order(pool: PgPool) {
         .unwrap();
         expected.push(e);
     }
-    evaluate(&app, evaluate_request(&other, crate::common::STRONG_ANSWER))
-        .await
-        .unwrap();
+    evaluate(
+        &app,
+        evaluate_request(&other, crate::fixtures::STRONG_ANSWER),
+    )
+    .await
+    .unwrap();
     expected.sort_by_key(|e| {
         let t = e.create_time.unwrap();
         (t.seconds, t.nanos, e.id.clone())
@@ -369,12 +383,15 @@ async fn list_pages_through_sessions_in_creation_order(pool: PgPool) {
     let mut pages = 0;
     loop {
         let page = client
-            .list_evaluations(authed(pb::ListEvaluationsRequest {
-                session_ids: vec![f.session_id.to_string()],
-                page_size: 2,
-                page_token: token,
-                view: 0,
-            }))
+            .list_evaluations(bearer(
+                SERVICE_TOKEN,
+                pb::ListEvaluationsRequest {
+                    session_ids: vec![f.session_id.to_string()],
+                    page_size: 2,
+                    page_token: token,
+                    view: 0,
+                },
+            ))
             .await
             .unwrap()
             .into_inner();
@@ -390,12 +407,15 @@ async fn list_pages_through_sessions_in_creation_order(pool: PgPool) {
     assert_eq!(seen, expected);
 
     let both = client
-        .list_evaluations(authed(pb::ListEvaluationsRequest {
-            session_ids: vec![f.session_id.to_string(), other.session_id.to_string()],
-            page_size: 0,
-            page_token: String::new(),
-            view: pb::EvaluationView::Full as i32,
-        }))
+        .list_evaluations(bearer(
+            SERVICE_TOKEN,
+            pb::ListEvaluationsRequest {
+                session_ids: vec![f.session_id.to_string(), other.session_id.to_string()],
+                page_size: 0,
+                page_token: String::new(),
+                view: pb::EvaluationView::Full as i32,
+            },
+        ))
         .await
         .unwrap()
         .into_inner();
@@ -407,11 +427,14 @@ async fn list_pages_through_sessions_in_creation_order(pool: PgPool) {
 
     // BASIC: the same evaluations, ids and scores only.
     let basic = client
-        .list_evaluations(authed(pb::ListEvaluationsRequest {
-            session_ids: vec![f.session_id.to_string()],
-            view: pb::EvaluationView::Basic as i32,
-            ..Default::default()
-        }))
+        .list_evaluations(bearer(
+            SERVICE_TOKEN,
+            pb::ListEvaluationsRequest {
+                session_ids: vec![f.session_id.to_string()],
+                view: pb::EvaluationView::Basic as i32,
+                ..Default::default()
+            },
+        ))
         .await
         .unwrap()
         .into_inner();
@@ -454,7 +477,10 @@ async fn list_pages_through_sessions_in_creation_order(pool: PgPool) {
         ),
     ];
     for (req, fields) in cases {
-        let status = client.list_evaluations(authed(req)).await.unwrap_err();
+        let status = client
+            .list_evaluations(bearer(SERVICE_TOKEN, req))
+            .await
+            .unwrap_err();
         assert_eq!(violated_fields(&status), fields);
     }
 }
@@ -464,13 +490,13 @@ async fn summarize_counts_and_sums_the_scores_of_each_session(pool: PgPool) {
     let f = fixture(&pool).await;
     let other = fixture(&pool).await;
     let unanswered = fixture(&pool).await;
-    let app = TestApp::spawn(pool.clone()).await;
-    let second = crate::common::question_and_answer(&pool, f.session_id, 2)
+    let app = EvaluationApp::spawn(pool.clone()).await;
+    let second = crate::fixtures::question_and_answer(&pool, f.session_id, 2)
         .await
         .1;
     let mut scores = Vec::new();
     for (answer_id, text) in [
-        (f.answer_id, crate::common::STRONG_ANSWER),
+        (f.answer_id, crate::fixtures::STRONG_ANSWER),
         (second, "I would guess, not sure."),
     ] {
         let e = evaluate(&app, evaluate_request(&Fixture { answer_id, ..f }, text))
@@ -480,24 +506,30 @@ async fn summarize_counts_and_sums_the_scores_of_each_session(pool: PgPool) {
             .unwrap();
         scores.push(e.score);
     }
-    let other_score = evaluate(&app, evaluate_request(&other, crate::common::STRONG_ANSWER))
-        .await
-        .unwrap()
-        .evaluation
-        .unwrap()
-        .score;
+    let other_score = evaluate(
+        &app,
+        evaluate_request(&other, crate::fixtures::STRONG_ANSWER),
+    )
+    .await
+    .unwrap()
+    .evaluation
+    .unwrap()
+    .score;
 
     let mut client = app.client.clone();
     let mut sessions = client
-        .summarize_evaluations(authed(pb::SummarizeEvaluationsRequest {
-            session_ids: vec![
-                f.session_id.to_string(),
-                other.session_id.to_string(),
-                unanswered.session_id.to_string(),
-                // Repeats count once.
-                f.session_id.to_string(),
-            ],
-        }))
+        .summarize_evaluations(bearer(
+            SERVICE_TOKEN,
+            pb::SummarizeEvaluationsRequest {
+                session_ids: vec![
+                    f.session_id.to_string(),
+                    other.session_id.to_string(),
+                    unanswered.session_id.to_string(),
+                    // Repeats count once.
+                    f.session_id.to_string(),
+                ],
+            },
+        ))
         .await
         .unwrap()
         .into_inner()
@@ -526,7 +558,10 @@ async fn summarize_counts_and_sums_the_scores_of_each_session(pool: PgPool) {
         ),
     ] {
         let status = client
-            .summarize_evaluations(authed(pb::SummarizeEvaluationsRequest { session_ids }))
+            .summarize_evaluations(bearer(
+                SERVICE_TOKEN,
+                pb::SummarizeEvaluationsRequest { session_ids },
+            ))
             .await
             .unwrap_err();
         assert_eq!(status.code(), Code::InvalidArgument);

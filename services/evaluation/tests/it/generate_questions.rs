@@ -3,8 +3,8 @@
 
 use std::collections::HashSet;
 
-use crate::common::{TestApp, authed, violated_fields};
 use interview_coach_proto::evaluation::v1 as pb;
+use interview_coach_testkit::{EvaluationApp, SERVICE_TOKEN, bearer, violated_fields};
 use sqlx::PgPool;
 
 fn request(
@@ -23,13 +23,16 @@ fn request(
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn returns_count_distinct_complete_questions_of_each_type(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = EvaluationApp::spawn(pool).await;
     let mut client = app.client.clone();
     for (kind, prefix) in [(1, "technical"), (2, "behavioral"), (3, "system-design")] {
         for (difficulty, level) in [(1, "easy"), (2, "medium"), (3, "hard")] {
             for count in [1, 4, 10] {
                 let questions = client
-                    .generate_questions(authed(request(kind, difficulty, count, vec![])))
+                    .generate_questions(bearer(
+                        SERVICE_TOKEN,
+                        request(kind, difficulty, count, vec![]),
+                    ))
                     .await
                     .unwrap()
                     .into_inner()
@@ -64,14 +67,14 @@ async fn returns_count_distinct_complete_questions_of_each_type(pool: PgPool) {
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn exclusions_are_honored_while_the_pool_allows(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = EvaluationApp::spawn(pool).await;
     let mut client = app.client.clone();
     let all = |client: &mut pb::evaluation_service_client::EvaluationServiceClient<_>,
                exclude: Vec<String>| {
         let mut client = client.clone();
         async move {
             client
-                .generate_questions(authed(request(1, 1, 10, exclude)))
+                .generate_questions(bearer(SERVICE_TOKEN, request(1, 1, 10, exclude)))
                 .await
                 .unwrap()
                 .into_inner()
@@ -84,7 +87,7 @@ async fn exclusions_are_honored_while_the_pool_allows(pool: PgPool) {
     let first = all(&mut client, vec![]).await;
     // With 10 of the pool (at least 15) excluded, a request for 3 gets 3 new ones.
     let three = client
-        .generate_questions(authed(request(1, 1, 3, first.clone())))
+        .generate_questions(bearer(SERVICE_TOKEN, request(1, 1, 3, first.clone())))
         .await
         .unwrap()
         .into_inner()
@@ -107,7 +110,7 @@ async fn exclusions_are_honored_while_the_pool_allows(pool: PgPool) {
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn bad_input_is_refused_with_field_violations(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = EvaluationApp::spawn(pool).await;
     let mut client = app.client.clone();
     let cases = [
         (request(0, 1, 1, vec![]), vec!["interview_type"]),
@@ -131,7 +134,7 @@ async fn bad_input_is_refused_with_field_violations(pool: PgPool) {
     ];
     for (req, fields) in cases {
         let status = client
-            .generate_questions(authed(req.clone()))
+            .generate_questions(bearer(SERVICE_TOKEN, req.clone()))
             .await
             .unwrap_err();
         assert_eq!(violated_fields(&status), fields, "{req:?}");

@@ -3,8 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod auth;
-mod common;
 mod evaluate_answer;
+mod fixtures;
 mod generate_questions;
 mod golden;
 mod llm;

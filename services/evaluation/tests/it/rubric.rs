@@ -1,34 +1,39 @@
 //! The rubric over the wire: GenerateQuestions hands out the whole rubric (reference answer,
-//! red flags, story topic), EvaluateAnswer scores against the rubric sent with the question
-//! and stores what it found wrong and how far the score can be trusted.
+//! red flags, story topic) and its digest, EvaluateAnswer scores against the rubric sent with
+//! the question or named by the digest and stores what it found wrong and how far the score
+//! can be trusted.
 
-use crate::common::{TestApp, authed, evaluate_request, fixture, violated_fields};
+use crate::fixtures::{evaluate_request, fixture};
 use interview_coach_proto::{
     common::v1::{self as common_pb, Confidence, RedFlagSeverity, RubricOrigin},
     evaluation::v1 as pb,
 };
+use interview_coach_testkit::{EvaluationApp, SERVICE_TOKEN, bearer, violated_fields};
 use sqlx::PgPool;
 
 async fn evaluate(
-    app: &TestApp,
+    app: &EvaluationApp,
     req: pb::EvaluateAnswerRequest,
 ) -> Result<pb::Evaluation, tonic::Status> {
     let mut client = app.client.clone();
     client
-        .evaluate_answer(authed(req))
+        .evaluate_answer(bearer(SERVICE_TOKEN, req))
         .await
         .map(|r| r.into_inner().evaluation.unwrap_or_default())
 }
 
-async fn one_question(app: &TestApp, interview_type: i32) -> pb::GeneratedQuestion {
+async fn one_question(app: &EvaluationApp, interview_type: i32) -> pb::GeneratedQuestion {
     let mut client = app.client.clone();
     client
-        .generate_questions(authed(pb::GenerateQuestionsRequest {
-            interview_type,
-            difficulty: 2,
-            count: 1,
-            exclude_keys: vec![],
-        }))
+        .generate_questions(bearer(
+            SERVICE_TOKEN,
+            pb::GenerateQuestionsRequest {
+                interview_type,
+                difficulty: 2,
+                count: 1,
+                exclude_keys: vec![],
+            },
+        ))
         .await
         .unwrap()
         .into_inner()
@@ -47,7 +52,7 @@ fn flag(claim: &str, patterns: &[&str]) -> common_pb::RedFlag {
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn bank_questions_come_with_their_whole_rubric(pool: PgPool) {
-    let app = TestApp::spawn(pool).await;
+    let app = EvaluationApp::spawn(pool).await;
     for interview_type in 1..=3 {
         let q = one_question(&app, interview_type).await;
         assert!(
@@ -77,7 +82,7 @@ async fn bank_questions_come_with_their_whole_rubric(pool: PgPool) {
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn the_rubric_sent_with_the_answer_is_used_and_its_red_flags_stored(pool: PgPool) {
     let f = fixture(&pool).await;
-    let app = TestApp::spawn(pool.clone()).await;
+    let app = EvaluationApp::spawn(pool.clone()).await;
     let answer = "Keep two stacks. Honestly a stack is first in, first out, so I push every element \
         onto both stacks and pop from whichever is not empty, and each operation is fast.";
     let mut request = evaluate_request(&f, answer);
@@ -115,9 +120,12 @@ async fn the_rubric_sent_with_the_answer_is_used_and_its_red_flags_stored(pool: 
     assert_eq!(flags, serde_json::json!(["Stacks are first-in first-out"]));
     let mut client = app.client.clone();
     let read = client
-        .get_evaluation(authed(pb::GetEvaluationRequest {
-            answer_id: f.answer_id.to_string(),
-        }))
+        .get_evaluation(bearer(
+            SERVICE_TOKEN,
+            pb::GetEvaluationRequest {
+                answer_id: f.answer_id.to_string(),
+            },
+        ))
         .await
         .unwrap()
         .into_inner()
@@ -129,8 +137,8 @@ async fn the_rubric_sent_with_the_answer_is_used_and_its_red_flags_stored(pool: 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn a_question_without_a_rubric_is_scored_with_low_confidence(pool: PgPool) {
     let f = fixture(&pool).await;
-    let app = TestApp::spawn(pool).await;
-    let mut request = evaluate_request(&f, crate::common::STRONG_ANSWER);
+    let app = EvaluationApp::spawn(pool).await;
+    let mut request = evaluate_request(&f, crate::fixtures::STRONG_ANSWER);
     request.question_text = "Explain how you would find two numbers with a given sum.".into();
     request.key_points.clear();
     let e = evaluate(&app, request).await.unwrap();
@@ -145,8 +153,8 @@ async fn a_question_without_a_rubric_is_scored_with_low_confidence(pool: PgPool)
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn a_bad_rubric_is_invalid_argument_per_field(pool: PgPool) {
     let f = fixture(&pool).await;
-    let app = TestApp::spawn(pool).await;
-    let mut request = evaluate_request(&f, crate::common::STRONG_ANSWER);
+    let app = EvaluationApp::spawn(pool).await;
+    let mut request = evaluate_request(&f, crate::fixtures::STRONG_ANSWER);
     request.reference_answer = "x".repeat(4_001);
     request.red_flags = vec![
         common_pb::RedFlag {
@@ -182,7 +190,7 @@ async fn a_bad_rubric_is_invalid_argument_per_field(pool: PgPool) {
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn the_rubric_digest_stands_for_the_rubric(pool: PgPool) {
     let f = fixture(&pool).await;
-    let app = TestApp::spawn(pool.clone()).await;
+    let app = EvaluationApp::spawn(pool.clone()).await;
     let q = one_question(&app, 1).await;
     assert!(q.rubric_digest.starts_with("r1-"), "{}", q.rubric_digest);
     let again = one_question(&app, 1).await;
@@ -194,7 +202,7 @@ async fn the_rubric_digest_stands_for_the_rubric(pool: PgPool) {
         .unwrap();
     assert_eq!(stored, 1);
 
-    let answer = crate::common::STRONG_ANSWER;
+    let answer = crate::fixtures::STRONG_ANSWER;
     let whole = pb::EvaluateAnswerRequest {
         question_text: q.text.clone(),
         key_points: q.key_points.clone(),
@@ -209,7 +217,7 @@ async fn the_rubric_digest_stands_for_the_rubric(pool: PgPool) {
         ..whole.clone()
     };
     let expected = evaluate(&app, whole).await.unwrap();
-    let other = TestApp::spawn(pool.clone()).await;
+    let other = EvaluationApp::spawn(pool.clone()).await;
     // Under a digest the bank does not have (as after a release that changed the question),
     // the stored rubric is the one used.
     sqlx::query(
@@ -226,7 +234,7 @@ async fn the_rubric_digest_stands_for_the_rubric(pool: PgPool) {
         (&other, "r1-0123456789abcdef0123456789abcdef", 3),
     ] {
         let (_, answer_id) =
-            crate::common::question_and_answer(&pool, f.session_id, position).await;
+            crate::fixtures::question_and_answer(&pool, f.session_id, position).await;
         let e = evaluate(
             app,
             pb::EvaluateAnswerRequest {
@@ -252,7 +260,7 @@ async fn the_rubric_digest_stands_for_the_rubric(pool: PgPool) {
             RubricOrigin::Question as i32
         );
     }
-    let (_, third_answer) = crate::common::question_and_answer(&pool, f.session_id, 4).await;
+    let (_, third_answer) = crate::fixtures::question_and_answer(&pool, f.session_id, 4).await;
     let unknown = evaluate(
         &other,
         pb::EvaluateAnswerRequest {

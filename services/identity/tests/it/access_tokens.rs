@@ -1,41 +1,19 @@
 //! Access tokens: what they carry, who accepts them, and every forgery that must fail.
 
-use crate::common::{bearer, expect_code, new_private_key_pem, spawn_app, spawn_app_with};
 use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
-use interview_coach_common::auth::{AccessClaims, TokenVerifier};
+use interview_coach_common::auth::TokenVerifier;
 use interview_coach_proto::identity::v1::{
     GetCurrentUserRequest, ListSigningKeysRequest, ListSigningKeysResponse,
+};
+use interview_coach_testkit::{
+    self as testkit, IdentityApp, bearer, expect_code, new_private_key_pem,
 };
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use sqlx::PgPool;
 use tonic::{Code, Request};
 use uuid::Uuid;
 
-fn claims_for(user_id: &str) -> AccessClaims {
-    let now = chrono::Utc::now().timestamp();
-    AccessClaims {
-        sub: user_id.to_owned(),
-        iss: "interview-coach-identity".to_owned(),
-        aud: "interview-coach".to_owned(),
-        iat: now,
-        nbf: now,
-        exp: now + 600,
-        jti: Uuid::new_v4().to_string(),
-    }
-}
-
-fn sign(pem: &str, kid: &str, claims: &AccessClaims) -> String {
-    let mut header = Header::new(Algorithm::EdDSA);
-    header.kid = Some(kid.to_owned());
-    jsonwebtoken::encode(
-        &header,
-        claims,
-        &EncodingKey::from_ed_pem(pem.as_bytes()).unwrap(),
-    )
-    .unwrap()
-}
-
-async fn signing_keys(app: &crate::common::TestApp) -> ListSigningKeysResponse {
+async fn signing_keys(app: &IdentityApp) -> ListSigningKeysResponse {
     app.client
         .clone()
         .list_signing_keys(ListSigningKeysRequest {})
@@ -46,7 +24,7 @@ async fn signing_keys(app: &crate::common::TestApp) -> ListSigningKeysResponse {
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn published_keys_verify_issued_tokens_through_token_verifier(pool: PgPool) {
-    let app = spawn_app_with(pool, |settings, pems| {
+    let app = IdentityApp::spawn_with(pool, |settings, pems| {
         pems.push(new_private_key_pem());
         settings.tokens.signing_keys =
             Some(identity_service::app::tokens::SigningKeys::from_pem(&pems.concat()).unwrap());
@@ -87,16 +65,16 @@ async fn published_keys_verify_issued_tokens_through_token_verifier(pool: PgPool
     assert_eq!(verified.claims.exp - verified.claims.iat, 900);
 
     // A token signed by the second (verify-only) key is still accepted.
-    let older = sign(
+    let older = testkit::sign(
         &app.private_key_pems[1],
         &published.keys[1].kid,
-        &claims_for(&user_id),
+        &testkit::claims(&user_id),
     );
     assert!(verifier.verify(&older).is_ok());
     let user = app
         .client
         .clone()
-        .get_current_user(bearer(GetCurrentUserRequest {}, &older))
+        .get_current_user(bearer(&older, GetCurrentUserRequest {}))
         .await
         .unwrap()
         .into_inner()
@@ -107,7 +85,7 @@ async fn published_keys_verify_issued_tokens_through_token_verifier(pool: PgPool
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn forged_and_stale_tokens_are_unauthenticated(pool: PgPool) {
-    let app = spawn_app(pool).await;
+    let app = IdentityApp::spawn(pool).await;
     let published = signing_keys(&app).await;
     let kid = published.keys[0].kid.clone();
     let public_pem = published.keys[0].public_key_pem.clone();
@@ -119,43 +97,43 @@ async fn forged_and_stale_tokens_are_unauthenticated(pool: PgPool) {
     let mut client = app.client.clone();
 
     // The control: a well-formed token from this key is accepted.
-    let good = sign(&pem, &kid, &claims_for(&ada_id));
+    let good = testkit::sign(&pem, &kid, &testkit::claims(&ada_id));
     client
-        .get_current_user(bearer(GetCurrentUserRequest {}, &good))
+        .get_current_user(bearer(&good, GetCurrentUserRequest {}))
         .await
         .unwrap();
 
     let now = chrono::Utc::now().timestamp();
     let mut forgeries: Vec<(&str, String)> = Vec::new();
 
-    let mut expired = claims_for(&ada_id);
+    let mut expired = testkit::claims(&ada_id);
     expired.iat = now - 1000;
     expired.nbf = now - 1000;
     expired.exp = now - 120;
-    forgeries.push(("expired", sign(&pem, &kid, &expired)));
+    forgeries.push(("expired", testkit::sign(&pem, &kid, &expired)));
 
-    let mut not_yet = claims_for(&ada_id);
+    let mut not_yet = testkit::claims(&ada_id);
     not_yet.nbf = now + 120;
-    forgeries.push(("nbf in the future", sign(&pem, &kid, &not_yet)));
+    forgeries.push(("nbf in the future", testkit::sign(&pem, &kid, &not_yet)));
 
-    let mut wrong_iss = claims_for(&ada_id);
+    let mut wrong_iss = testkit::claims(&ada_id);
     wrong_iss.iss = "someone-else".to_owned();
-    forgeries.push(("wrong issuer", sign(&pem, &kid, &wrong_iss)));
+    forgeries.push(("wrong issuer", testkit::sign(&pem, &kid, &wrong_iss)));
 
-    let mut wrong_aud = claims_for(&ada_id);
+    let mut wrong_aud = testkit::claims(&ada_id);
     wrong_aud.aud = "another-audience".to_owned();
-    forgeries.push(("wrong audience", sign(&pem, &kid, &wrong_aud)));
+    forgeries.push(("wrong audience", testkit::sign(&pem, &kid, &wrong_aud)));
 
     let none_header =
         URL_SAFE_NO_PAD.encode(format!(r#"{{"alg":"none","typ":"JWT","kid":"{kid}"}}"#));
-    let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims_for(&ada_id)).unwrap());
+    let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&testkit::claims(&ada_id)).unwrap());
     forgeries.push(("alg none", format!("{none_header}.{payload}.")));
 
     let mut hs_header = Header::new(Algorithm::HS256);
     hs_header.kid = Some(kid.clone());
     let hs256 = jsonwebtoken::encode(
         &hs_header,
-        &claims_for(&ada_id),
+        &testkit::claims(&ada_id),
         &EncodingKey::from_secret(public_pem.as_bytes()),
     )
     .unwrap();
@@ -164,11 +142,11 @@ async fn forged_and_stale_tokens_are_unauthenticated(pool: PgPool) {
     let stranger = new_private_key_pem();
     forgeries.push((
         "unknown kid",
-        sign(&stranger, "0123456789abcdef", &claims_for(&ada_id)),
+        testkit::sign(&stranger, "0123456789abcdef", &testkit::claims(&ada_id)),
     ));
     forgeries.push((
         "another key claiming our kid",
-        sign(&stranger, &kid, &claims_for(&ada_id)),
+        testkit::sign(&stranger, &kid, &testkit::claims(&ada_id)),
     ));
 
     let parts: Vec<&str> = ada_token.split('.').collect();
@@ -184,13 +162,13 @@ async fn forged_and_stale_tokens_are_unauthenticated(pool: PgPool) {
     forgeries.push(("not a JWT", "garbage".to_owned()));
     forgeries.push((
         "well signed for a user that does not exist",
-        sign(&pem, &kid, &claims_for(&Uuid::new_v4().to_string())),
+        testkit::sign(&pem, &kid, &testkit::claims(&Uuid::new_v4().to_string())),
     ));
 
     for (what, token) in forgeries {
         let status = expect_code(
             client
-                .get_current_user(bearer(GetCurrentUserRequest {}, &token))
+                .get_current_user(bearer(&token, GetCurrentUserRequest {}))
                 .await,
             Code::Unauthenticated,
         );
@@ -211,7 +189,7 @@ async fn forged_and_stale_tokens_are_unauthenticated(pool: PgPool) {
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn without_configured_keys_one_is_generated_and_works(pool: PgPool) {
-    let app = spawn_app_with(pool, |settings, pems| {
+    let app = IdentityApp::spawn_with(pool, |settings, pems| {
         settings.tokens.signing_keys = None;
         pems.clear();
     })
@@ -227,7 +205,7 @@ async fn without_configured_keys_one_is_generated_and_works(pool: PgPool) {
         .access_token;
     app.client
         .clone()
-        .get_current_user(bearer(GetCurrentUserRequest {}, &token))
+        .get_current_user(bearer(&token, GetCurrentUserRequest {}))
         .await
         .unwrap();
 }

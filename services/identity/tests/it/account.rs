@@ -1,11 +1,11 @@
 //! The authenticated account RPCs: GetCurrentUser, UpdateCurrentUser, ChangePassword and
 //! DeleteCurrentUser.
 
-use crate::common::{PASSWORD, bearer, expect_code, spawn_app, violated_fields};
 use interview_coach_proto::identity::v1::{
     ChangePasswordRequest, DeleteCurrentUserRequest, GetCurrentUserRequest, LoginRequest,
     RefreshTokenRequest, UpdateCurrentUserRequest,
 };
+use interview_coach_testkit::{IdentityApp, PASSWORD, bearer, expect_code, violated_fields};
 use sqlx::PgPool;
 use tonic::Code;
 use uuid::Uuid;
@@ -27,14 +27,14 @@ fn refresh(token: &str) -> RefreshTokenRequest {
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn get_and_update_the_current_user(pool: PgPool) {
-    let app = spawn_app(pool).await;
+    let app = IdentityApp::spawn(pool).await;
     let mut client = app.client.clone();
     let registered = app.register("ada@example.com").await;
     let token = registered.tokens.unwrap().access_token;
     let created = registered.user.unwrap();
 
     let current = client
-        .get_current_user(bearer(GetCurrentUserRequest {}, &token))
+        .get_current_user(bearer(&token, GetCurrentUserRequest {}))
         .await
         .unwrap()
         .into_inner()
@@ -44,10 +44,10 @@ async fn get_and_update_the_current_user(pool: PgPool) {
 
     let updated = client
         .update_current_user(bearer(
+            &token,
             UpdateCurrentUserRequest {
                 name: "  Countess of Lovelace ".to_owned(),
             },
-            &token,
         ))
         .await
         .unwrap()
@@ -66,10 +66,10 @@ async fn get_and_update_the_current_user(pool: PgPool) {
         let status = expect_code(
             client
                 .update_current_user(bearer(
+                    &token,
                     UpdateCurrentUserRequest {
                         name: bad.to_owned(),
                     },
-                    &token,
                 ))
                 .await,
             Code::InvalidArgument,
@@ -88,7 +88,7 @@ async fn get_and_update_the_current_user(pool: PgPool) {
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn change_password_revokes_every_refresh_token(pool: PgPool) {
-    let app = spawn_app(pool).await;
+    let app = IdentityApp::spawn(pool).await;
     let mut client = app.client.clone();
     let registered = app.register("ada@example.com").await.tokens.unwrap();
     let second_device = client
@@ -101,11 +101,11 @@ async fn change_password_revokes_every_refresh_token(pool: PgPool) {
 
     let fresh = client
         .change_password(bearer(
+            &registered.access_token,
             ChangePasswordRequest {
                 current_password: PASSWORD.to_owned(),
                 new_password: NEW_PASSWORD.to_owned(),
             },
-            &registered.access_token,
         ))
         .await
         .unwrap()
@@ -124,7 +124,7 @@ async fn change_password_revokes_every_refresh_token(pool: PgPool) {
         .await
         .unwrap();
     client
-        .get_current_user(bearer(GetCurrentUserRequest {}, &fresh.access_token))
+        .get_current_user(bearer(&fresh.access_token, GetCurrentUserRequest {}))
         .await
         .unwrap();
     expect_code(
@@ -139,16 +139,16 @@ async fn change_password_revokes_every_refresh_token(pool: PgPool) {
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn change_password_checks_both_passwords(pool: PgPool) {
-    let app = spawn_app(pool).await;
+    let app = IdentityApp::spawn(pool).await;
     let mut client = app.client.clone();
     let tokens = app.register("ada@example.com").await.tokens.unwrap();
     let change = |current: &str, new: &str| {
         bearer(
+            &tokens.access_token,
             ChangePasswordRequest {
                 current_password: current.to_owned(),
                 new_password: new.to_owned(),
             },
-            &tokens.access_token,
         )
     };
 
@@ -186,7 +186,7 @@ async fn change_password_checks_both_passwords(pool: PgPool) {
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn delete_current_user_cascades_to_everything_they_own(pool: PgPool) {
-    let app = spawn_app(pool).await;
+    let app = IdentityApp::spawn(pool).await;
     let mut client = app.client.clone();
     let registered = app.register("ada@example.com").await;
     let user_id = Uuid::parse_str(&registered.user.unwrap().id).unwrap();
@@ -231,10 +231,10 @@ async fn delete_current_user_cascades_to_everything_they_own(pool: PgPool) {
 
     let delete = |password: &str| {
         bearer(
+            &tokens.access_token,
             DeleteCurrentUserRequest {
                 password: password.to_owned(),
             },
-            &tokens.access_token,
         )
     };
     expect_code(
@@ -283,7 +283,7 @@ async fn delete_current_user_cascades_to_everything_they_own(pool: PgPool) {
     // The deleted user's still-unexpired access token no longer works; others are untouched.
     expect_code(
         client
-            .get_current_user(bearer(GetCurrentUserRequest {}, &tokens.access_token))
+            .get_current_user(bearer(&tokens.access_token, GetCurrentUserRequest {}))
             .await,
         Code::Unauthenticated,
     );
@@ -296,7 +296,7 @@ async fn delete_current_user_cascades_to_everything_they_own(pool: PgPool) {
         Code::Unauthenticated,
     );
     client
-        .get_current_user(bearer(GetCurrentUserRequest {}, &bystander.access_token))
+        .get_current_user(bearer(&bystander.access_token, GetCurrentUserRequest {}))
         .await
         .unwrap();
 }

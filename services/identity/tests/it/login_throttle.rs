@@ -2,9 +2,9 @@
 
 use std::time::Duration;
 
-use crate::common::{PASSWORD, bearer, expect_code, spawn_app_with};
 use identity_service::app::login_throttle::ThrottleSettings;
 use interview_coach_proto::identity::v1::{DeleteCurrentUserRequest, LoginRequest};
+use interview_coach_testkit::{IdentityApp, PASSWORD, bearer, expect_code};
 use sqlx::PgPool;
 use tonic::{Code, Status};
 use tonic_types::StatusExt;
@@ -34,7 +34,7 @@ fn retry_delay(status: &Status) -> Duration {
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn an_email_is_throttled_after_its_failures_even_with_the_right_password(pool: PgPool) {
-    let app = spawn_app_with(pool, |s, _| s.login_throttle = limits(3, 100)).await;
+    let app = IdentityApp::spawn_with(pool, |s, _| s.login_throttle = limits(3, 100)).await;
     app.register("ada@example.com").await;
     let mut client = app.client.clone();
     for _ in 0..3 {
@@ -64,7 +64,7 @@ async fn an_email_is_throttled_after_its_failures_even_with_the_right_password(p
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn a_peer_is_throttled_across_emails(pool: PgPool) {
-    let app = spawn_app_with(pool, |s, _| s.login_throttle = limits(100, 3)).await;
+    let app = IdentityApp::spawn_with(pool, |s, _| s.login_throttle = limits(100, 3)).await;
     app.register("ada@example.com").await;
     let mut client = app.client.clone();
     for i in 0..3 {
@@ -84,7 +84,7 @@ async fn a_peer_is_throttled_across_emails(pool: PgPool) {
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn a_successful_login_clears_the_email_counter(pool: PgPool) {
-    let app = spawn_app_with(pool, |s, _| s.login_throttle = limits(3, 100)).await;
+    let app = IdentityApp::spawn_with(pool, |s, _| s.login_throttle = limits(3, 100)).await;
     app.register("ada@example.com").await;
     let mut client = app.client.clone();
     for _ in 0..2 {
@@ -115,7 +115,7 @@ async fn a_successful_login_clears_the_email_counter(pool: PgPool) {
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn confirmation_passwords_share_the_throttle(pool: PgPool) {
-    let app = spawn_app_with(pool, |s, _| s.login_throttle = limits(2, 100)).await;
+    let app = IdentityApp::spawn_with(pool, |s, _| s.login_throttle = limits(2, 100)).await;
     let token = app
         .register("ada@example.com")
         .await
@@ -125,10 +125,10 @@ async fn confirmation_passwords_share_the_throttle(pool: PgPool) {
     let mut client = app.client.clone();
     let delete = |password: &str| {
         bearer(
+            &token,
             DeleteCurrentUserRequest {
                 password: password.to_owned(),
             },
-            &token,
         )
     };
     for _ in 0..2 {
@@ -157,7 +157,7 @@ async fn confirmation_passwords_share_the_throttle(pool: PgPool) {
 /// milliseconds, the refusal much less.
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn throttled_attempts_do_no_password_work(pool: PgPool) {
-    let app = spawn_app_with(pool, |s, _| {
+    let app = IdentityApp::spawn_with(pool, |s, _| {
         s.login_throttle = limits(1, 100);
         s.passwords.bcrypt_cost = 10;
     })

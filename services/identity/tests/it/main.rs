@@ -4,7 +4,6 @@
 
 mod access_tokens;
 mod account;
-mod common;
 mod login_throttle;
 mod refresh_tokens;
 mod register_login;

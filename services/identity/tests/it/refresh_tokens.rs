@@ -1,7 +1,7 @@
 //! Refresh tokens: hashed storage, rotation, reuse detection, expiry and Logout.
 
-use crate::common::{expect_code, spawn_app, violated_fields};
 use interview_coach_proto::identity::v1::{LogoutRequest, RefreshTokenRequest};
+use interview_coach_testkit::{IdentityApp, expect_code, violated_fields};
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 use tonic::Code;
@@ -23,7 +23,7 @@ async fn live_tokens(pool: &PgPool) -> i64 {
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn only_the_sha256_of_a_refresh_token_is_stored(pool: PgPool) {
-    let app = spawn_app(pool).await;
+    let app = IdentityApp::spawn(pool).await;
     let token = app
         .register("ada@example.com")
         .await
@@ -39,7 +39,7 @@ async fn only_the_sha256_of_a_refresh_token_is_stored(pool: PgPool) {
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn rotation_uses_up_the_token_and_reuse_revokes_the_family(pool: PgPool) {
-    let app = spawn_app(pool).await;
+    let app = IdentityApp::spawn(pool).await;
     let mut client = app.client.clone();
     let first = app.register("ada@example.com").await.tokens.unwrap();
     // A second, independent sign-in must survive the other family's revocation.
@@ -88,7 +88,7 @@ async fn rotation_uses_up_the_token_and_reuse_revokes_the_family(pool: PgPool) {
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn two_concurrent_uses_of_one_token_cannot_both_succeed(pool: PgPool) {
-    let app = spawn_app(pool).await;
+    let app = IdentityApp::spawn(pool).await;
     for round in 0..5 {
         let token = app
             .register(&format!("user{round}@example.com"))
@@ -120,7 +120,7 @@ async fn two_concurrent_uses_of_one_token_cannot_both_succeed(pool: PgPool) {
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn expired_unknown_and_empty_tokens_are_refused(pool: PgPool) {
-    let app = spawn_app(pool).await;
+    let app = IdentityApp::spawn(pool).await;
     let mut client = app.client.clone();
     let token = app
         .register("ada@example.com")
@@ -149,7 +149,7 @@ async fn expired_unknown_and_empty_tokens_are_refused(pool: PgPool) {
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn logout_revokes_the_family_and_is_idempotent(pool: PgPool) {
-    let app = spawn_app(pool).await;
+    let app = IdentityApp::spawn(pool).await;
     let mut client = app.client.clone();
     let first = app.register("ada@example.com").await.tokens.unwrap();
     let rotated = client

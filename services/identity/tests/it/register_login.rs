@@ -2,8 +2,8 @@
 
 use std::time::{Duration, Instant};
 
-use crate::common::{PASSWORD, expect_code, spawn_app, spawn_app_with, violated_fields};
 use interview_coach_proto::identity::v1::{LoginRequest, RegisterRequest};
+use interview_coach_testkit::{IdentityApp, PASSWORD, expect_code, violated_fields};
 use sqlx::PgPool;
 use tonic::Code;
 
@@ -17,7 +17,7 @@ fn register_request(email: &str, password: &str, name: &str) -> RegisterRequest 
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn register_creates_a_normalised_account_and_signs_it_in(pool: PgPool) {
-    let app = spawn_app(pool).await;
+    let app = IdentityApp::spawn(pool).await;
     let response = app
         .client
         .clone()
@@ -64,7 +64,7 @@ async fn register_creates_a_normalised_account_and_signs_it_in(pool: PgPool) {
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn register_reports_every_bad_field(pool: PgPool) {
-    let app = spawn_app(pool).await;
+    let app = IdentityApp::spawn(pool).await;
     let mut client = app.client.clone();
 
     let status = expect_code(
@@ -113,7 +113,7 @@ async fn register_reports_every_bad_field(pool: PgPool) {
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn boundary_lengths_are_accepted(pool: PgPool) {
-    let app = spawn_app(pool).await;
+    let app = IdentityApp::spawn(pool).await;
     let mut client = app.client.clone();
     let email = format!("{}@example.com", "a".repeat(243));
     assert_eq!(email.chars().count(), 255);
@@ -134,7 +134,7 @@ async fn boundary_lengths_are_accepted(pool: PgPool) {
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn a_taken_email_is_already_exists_whatever_its_case(pool: PgPool) {
-    let app = spawn_app(pool).await;
+    let app = IdentityApp::spawn(pool).await;
     app.register("ada@example.com").await;
     let status = expect_code(
         app.client
@@ -151,7 +151,7 @@ async fn a_taken_email_is_already_exists_whatever_its_case(pool: PgPool) {
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn twenty_concurrent_registrations_of_one_email_make_one_account(pool: PgPool) {
-    let app = spawn_app(pool).await;
+    let app = IdentityApp::spawn(pool).await;
     let mut tasks = tokio::task::JoinSet::new();
     for i in 0..20 {
         let mut client = app.client.clone();
@@ -189,7 +189,7 @@ async fn twenty_concurrent_registrations_of_one_email_make_one_account(pool: PgP
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn login_returns_the_account_and_fresh_tokens(pool: PgPool) {
-    let app = spawn_app(pool).await;
+    let app = IdentityApp::spawn(pool).await;
     let registered = app.register("ada@example.com").await;
     let response = app
         .client
@@ -216,7 +216,7 @@ async fn login_returns_the_account_and_fresh_tokens(pool: PgPool) {
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn wrong_email_and_wrong_password_fail_alike(pool: PgPool) {
-    let app = spawn_app(pool).await;
+    let app = IdentityApp::spawn(pool).await;
     app.register("ada@example.com").await;
     let mut client = app.client.clone();
     let wrong_password = expect_code(
@@ -253,7 +253,7 @@ async fn wrong_email_and_wrong_password_fail_alike(pool: PgPool) {
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn login_validates_its_fields(pool: PgPool) {
-    let app = spawn_app(pool).await;
+    let app = IdentityApp::spawn(pool).await;
     let status = expect_code(
         app.client
             .clone()
@@ -271,7 +271,8 @@ async fn login_validates_its_fields(pool: PgPool) {
 /// one verification takes milliseconds; without the dummy hash the call would be far faster).
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn an_unknown_email_costs_a_full_password_check(pool: PgPool) {
-    let app = spawn_app_with(pool, |settings, _| settings.passwords.bcrypt_cost = 10).await;
+    let app =
+        IdentityApp::spawn_with(pool, |settings, _| settings.passwords.bcrypt_cost = 10).await;
     let hash = bcrypt::hash(PASSWORD, 10).unwrap();
     let started = Instant::now();
     assert!(!bcrypt::verify("something else", &hash).unwrap());

@@ -3,7 +3,6 @@
 
 use std::{sync::Arc, time::Duration};
 
-use crate::common::{PASSWORD, TestApp, bearer, expect_code, spawn_app, violated_fields};
 use chrono::{DateTime, TimeDelta, Utc};
 use identity_service::{
     app::tokens::{AccessTokenIssuer, SigningKeys},
@@ -15,6 +14,7 @@ use interview_coach_proto::identity::v1::{
     ListTokenRevocationsRequest, ListTokenRevocationsResponse, TokenRevocation,
     UpdateCurrentUserRequest,
 };
+use interview_coach_testkit::{IdentityApp, PASSWORD, bearer, expect_code, violated_fields};
 use sqlx::PgPool;
 use tonic::{Code, Request};
 use uuid::Uuid;
@@ -24,7 +24,10 @@ const EVERY_TOKEN: i64 = 253_402_300_799;
 /// Access-token lifetime of the test settings (the default) plus the verifiers' leeway.
 const REVOCATION_LIFETIME: TimeDelta = TimeDelta::seconds(900 + 30);
 
-async fn revocations(app: &TestApp, since: Option<DateTime<Utc>>) -> ListTokenRevocationsResponse {
+async fn revocations(
+    app: &IdentityApp,
+    since: Option<DateTime<Utc>>,
+) -> ListTokenRevocationsResponse {
     app.client
         .clone()
         .list_token_revocations(Request::new(ListTokenRevocationsRequest {
@@ -50,7 +53,7 @@ fn as_of(response: &ListTokenRevocationsResponse) -> DateTime<Utc> {
 }
 
 /// A genuine access token of `user_id` whose `iat` is `iat`, signed with the app's key.
-fn access_token_issued_at(app: &TestApp, user_id: &str, iat: i64) -> String {
+fn access_token_issued_at(app: &IdentityApp, user_id: &str, iat: i64) -> String {
     let keys = SigningKeys::from_pem(&app.private_key_pems[0]).unwrap();
     let defaults = TokenSettings::with_defaults();
     AccessTokenIssuer::new(
@@ -75,14 +78,14 @@ async fn stored_expiry(pool: &PgPool, user_id: &str) -> DateTime<Utc> {
         .unwrap()
 }
 
-async fn delete_account(app: &TestApp, access_token: &str) {
+async fn delete_account(app: &IdentityApp, access_token: &str) {
     app.client
         .clone()
         .delete_current_user(bearer(
+            access_token,
             DeleteCurrentUserRequest {
                 password: PASSWORD.to_owned(),
             },
-            access_token,
         ))
         .await
         .unwrap();
@@ -90,7 +93,7 @@ async fn delete_account(app: &TestApp, access_token: &str) {
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn a_deleted_account_is_listed_with_every_token_revoked(pool: PgPool) {
-    let app = spawn_app(pool.clone()).await;
+    let app = IdentityApp::spawn(pool.clone()).await;
     let registered = app.register("ada@example.com").await;
     let user_id = registered.user.unwrap().id;
     let token = registered.tokens.unwrap().access_token;
@@ -120,7 +123,7 @@ async fn a_deleted_account_is_listed_with_every_token_revoked(pool: PgPool) {
     let status = expect_code(
         app.client
             .clone()
-            .get_current_user(bearer(GetCurrentUserRequest {}, &token))
+            .get_current_user(bearer(&token, GetCurrentUserRequest {}))
             .await,
         Code::Unauthenticated,
     );
@@ -129,7 +132,7 @@ async fn a_deleted_account_is_listed_with_every_token_revoked(pool: PgPool) {
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn a_password_change_revokes_the_tokens_issued_before_it(pool: PgPool) {
-    let app = spawn_app(pool.clone()).await;
+    let app = IdentityApp::spawn(pool.clone()).await;
     let registered = app.register("ada@example.com").await;
     let user_id = registered.user.unwrap().id;
     let old = registered.tokens.unwrap().access_token;
@@ -138,11 +141,11 @@ async fn a_password_change_revokes_the_tokens_issued_before_it(pool: PgPool) {
     let changed_at = Utc::now();
     let fresh = client
         .change_password(bearer(
+            &old,
             ChangePasswordRequest {
                 current_password: PASSWORD.to_owned(),
                 new_password: "a brand new passphrase".to_owned(),
             },
-            &old,
         ))
         .await
         .unwrap()
@@ -168,15 +171,15 @@ async fn a_password_change_revokes_the_tokens_issued_before_it(pool: PgPool) {
 
     // The token issued with the change works on every authenticated RPC…
     client
-        .get_current_user(bearer(GetCurrentUserRequest {}, &fresh))
+        .get_current_user(bearer(&fresh, GetCurrentUserRequest {}))
         .await
         .unwrap();
     client
         .update_current_user(bearer(
+            &fresh,
             UpdateCurrentUserRequest {
                 name: "Countess".to_owned(),
             },
-            &fresh,
         ))
         .await
         .unwrap();
@@ -186,24 +189,24 @@ async fn a_password_change_revokes_the_tokens_issued_before_it(pool: PgPool) {
     let older = access_token_issued_at(&app, &user_id, not_before.seconds - 1);
     for result in [
         client
-            .get_current_user(bearer(GetCurrentUserRequest {}, &older))
+            .get_current_user(bearer(&older, GetCurrentUserRequest {}))
             .await
             .map(|_| ()),
         client
             .update_current_user(bearer(
+                &older,
                 UpdateCurrentUserRequest {
                     name: "Intruder".to_owned(),
                 },
-                &older,
             ))
             .await
             .map(|_| ()),
         client
             .delete_current_user(bearer(
+                &older,
                 DeleteCurrentUserRequest {
                     password: "a brand new passphrase".to_owned(),
                 },
-                &older,
             ))
             .await
             .map(|_| ()),
@@ -214,18 +217,18 @@ async fn a_password_change_revokes_the_tokens_issued_before_it(pool: PgPool) {
     // The same token re-signed at the change's second passes: the check is on `iat`.
     let same_second = access_token_issued_at(&app, &user_id, not_before.seconds);
     client
-        .get_current_user(bearer(GetCurrentUserRequest {}, &same_second))
+        .get_current_user(bearer(&same_second, GetCurrentUserRequest {}))
         .await
         .unwrap();
 
     // A later change keeps one entry per user, with the later not_before.
     client
         .change_password(bearer(
+            &fresh,
             ChangePasswordRequest {
                 current_password: "a brand new passphrase".to_owned(),
                 new_password: "yet another passphrase".to_owned(),
             },
-            &fresh,
         ))
         .await
         .unwrap();
@@ -236,7 +239,7 @@ async fn a_password_change_revokes_the_tokens_issued_before_it(pool: PgPool) {
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn since_lists_only_what_was_recorded_from_then_on(pool: PgPool) {
-    let app = spawn_app(pool.clone()).await;
+    let app = IdentityApp::spawn(pool.clone()).await;
     let first = app.register("first@example.com").await;
     let second = app.register("second@example.com").await;
     let first_id = first.user.unwrap().id;
@@ -290,7 +293,7 @@ async fn expired_revocations_are_neither_listed_nor_kept(pool: PgPool) {
     .unwrap();
 
     // The sweeper's first round runs at start-up.
-    let app = spawn_app(pool.clone()).await;
+    let app = IdentityApp::spawn(pool.clone()).await;
     let listing = revocations(&app, None).await;
     assert!(listed(&listing, &expired.to_string()).is_empty());
     assert_eq!(listed(&listing, &in_force.to_string()).len(), 1);
@@ -314,7 +317,7 @@ async fn expired_revocations_are_neither_listed_nor_kept(pool: PgPool) {
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn an_invalid_since_is_refused(pool: PgPool) {
-    let app = spawn_app(pool).await;
+    let app = IdentityApp::spawn(pool).await;
     for (seconds, nanos) in [(0, -1), (0, 1_000_000_000), (i64::MAX, 0), (i64::MIN, 0)] {
         let mut since = timestamp(Utc::now());
         since.seconds = seconds;

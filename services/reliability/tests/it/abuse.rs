@@ -9,12 +9,7 @@
 use std::time::{Duration, Instant};
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
-use identity_service::{
-    app::login_throttle::ThrottleSettings,
-    app::tokens::SigningKeys,
-    settings::{PasswordSettings, TokenSettings},
-};
-use interview_coach_common::{db::DatabaseSettings, probe, server::ServerSettings};
+use identity_service::app::login_throttle::ThrottleSettings;
 use interview_coach_proto::{
     evaluation::v1::{self as eval_pb, evaluation_service_client::EvaluationServiceClient},
     identity::v1::{
@@ -22,20 +17,10 @@ use interview_coach_proto::{
     },
     session::v1::{self as pb, session_service_client::SessionServiceClient},
 };
-use interview_coach_testkit::{self as testkit, Stack, authed, with_token};
+use interview_coach_testkit::{self as testkit, Running, Stack, bearer, fingerprint, maybe_bearer};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
-use tonic::{Code, Request, Status, transport::Channel};
+use tonic::{Code, Status, transport::Channel};
 use tonic_types::StatusExt;
-
-use crate::support::{self, fingerprint};
-
-/// `message` with `token` as bearer, or without metadata.
-fn req<T>(token: Option<&str>, message: T) -> Request<T> {
-    match token {
-        Some(token) => with_token(token, message),
-        None => Request::new(message),
-    }
-}
 
 /// Calls every session RPC with `token` (None: no metadata) and returns the outcomes.
 async fn every_session_rpc(
@@ -49,14 +34,14 @@ async fn every_session_rpc(
         (
             "CreateSession",
             client
-                .create_session(req(token, support::new_session(1)))
+                .create_session(maybe_bearer(token, testkit::new_session(1)))
                 .await
                 .map(drop),
         ),
         (
             "GetSession",
             client
-                .get_session(req(
+                .get_session(maybe_bearer(
                     token,
                     pb::GetSessionRequest {
                         session_id: session_id.clone(),
@@ -68,14 +53,14 @@ async fn every_session_rpc(
         (
             "ListSessions",
             client
-                .list_sessions(req(token, pb::ListSessionsRequest::default()))
+                .list_sessions(maybe_bearer(token, pb::ListSessionsRequest::default()))
                 .await
                 .map(drop),
         ),
         (
             "SubmitAnswer",
             client
-                .submit_answer(req(
+                .submit_answer(maybe_bearer(
                     token,
                     pb::SubmitAnswerRequest {
                         session_id: session_id.clone(),
@@ -89,7 +74,7 @@ async fn every_session_rpc(
         (
             "CompleteSession",
             client
-                .complete_session(req(
+                .complete_session(maybe_bearer(
                     token,
                     pb::CompleteSessionRequest {
                         session_id: session_id.clone(),
@@ -101,7 +86,7 @@ async fn every_session_rpc(
         (
             "AbandonSession",
             client
-                .abandon_session(req(
+                .abandon_session(maybe_bearer(
                     token,
                     pb::AbandonSessionRequest {
                         session_id: session_id.clone(),
@@ -113,7 +98,7 @@ async fn every_session_rpc(
         (
             "GetProgress",
             client
-                .get_progress(req(token, pb::GetProgressRequest {}))
+                .get_progress(maybe_bearer(token, pb::GetProgressRequest {}))
                 .await
                 .map(drop),
         ),
@@ -145,7 +130,7 @@ async fn forged_and_stale_tokens_are_unauthenticated_on_every_session_rpc(pool: 
     let mut client = stack.session_client().await;
 
     // The control: a token made here the way identity makes them is accepted.
-    let good = support::sign(&pem, &kid, &support::claims(&user.id));
+    let good = testkit::sign(&pem, &kid, &testkit::claims(&user.id));
     for (rpc, result) in every_session_rpc(
         &mut client,
         Some(&good),
@@ -167,21 +152,21 @@ async fn forged_and_stale_tokens_are_unauthenticated_on_every_session_rpc(pool: 
         .await;
 
     let mut forgeries: Vec<(&str, String)> = Vec::new();
-    let mut expired = support::claims(&user.id);
+    let mut expired = testkit::claims(&user.id);
     (expired.iat, expired.nbf, expired.exp) = (now - 1000, now - 1000, now - 120);
-    forgeries.push(("expired", support::sign(&pem, &kid, &expired)));
-    let mut early = support::claims(&user.id);
+    forgeries.push(("expired", testkit::sign(&pem, &kid, &expired)));
+    let mut early = testkit::claims(&user.id);
     early.nbf = now + 300;
-    forgeries.push(("not yet valid", support::sign(&pem, &kid, &early)));
-    let mut audience = support::claims(&user.id);
+    forgeries.push(("not yet valid", testkit::sign(&pem, &kid, &early)));
+    let mut audience = testkit::claims(&user.id);
     audience.aud = "someone-else".into();
-    forgeries.push(("wrong audience", support::sign(&pem, &kid, &audience)));
-    let mut issuer = support::claims(&user.id);
+    forgeries.push(("wrong audience", testkit::sign(&pem, &kid, &audience)));
+    let mut issuer = testkit::claims(&user.id);
     issuer.iss = "evil-identity".into();
-    forgeries.push(("wrong issuer", support::sign(&pem, &kid, &issuer)));
+    forgeries.push(("wrong issuer", testkit::sign(&pem, &kid, &issuer)));
     let none_header =
         URL_SAFE_NO_PAD.encode(format!(r#"{{"alg":"none","typ":"JWT","kid":"{kid}"}}"#));
-    let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&support::claims(&user.id)).unwrap());
+    let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&testkit::claims(&user.id)).unwrap());
     forgeries.push(("alg none", format!("{none_header}.{payload}.")));
     let mut hs_header = Header::new(Algorithm::HS256);
     hs_header.kid = Some(kid.clone());
@@ -189,19 +174,19 @@ async fn forged_and_stale_tokens_are_unauthenticated_on_every_session_rpc(pool: 
         "HS256 keyed with the public key",
         jsonwebtoken::encode(
             &hs_header,
-            &support::claims(&user.id),
+            &testkit::claims(&user.id),
             &EncodingKey::from_secret(public_pem.as_bytes()),
         )
         .unwrap(),
     ));
-    let stranger = support::new_private_key_pem();
+    let stranger = testkit::new_private_key_pem();
     forgeries.push((
         "unknown kid",
-        support::sign(&stranger, "unknown-kid-0001", &support::claims(&user.id)),
+        testkit::sign(&stranger, "unknown-kid-0001", &testkit::claims(&user.id)),
     ));
     forgeries.push((
         "another key under our kid",
-        support::sign(&stranger, &kid, &support::claims(&user.id)),
+        testkit::sign(&stranger, &kid, &testkit::claims(&user.id)),
     ));
     let parts: Vec<&str> = good.split('.').collect();
     let mut swapped: serde_json::Value =
@@ -218,7 +203,7 @@ async fn forged_and_stale_tokens_are_unauthenticated_on_every_session_rpc(pool: 
     ));
     forgeries.push((
         "subject not a UUID",
-        support::sign(&pem, &kid, &support::claims("not-a-uuid")),
+        testkit::sign(&pem, &kid, &testkit::claims("not-a-uuid")),
     ));
     forgeries.push(("not a JWT", "garbage".into()));
 
@@ -274,8 +259,8 @@ async fn a_deleted_users_token_is_unauthenticated_on_every_rpc(pool: sqlx::PgPoo
         .await;
     let mut identity = stack.identity_client().await;
     identity
-        .delete_current_user(authed(
-            &user,
+        .delete_current_user(bearer(
+            &user.access_token,
             id_pb::DeleteCurrentUserRequest {
                 password: testkit::PASSWORD.into(),
             },
@@ -290,7 +275,7 @@ async fn a_deleted_users_token_is_unauthenticated_on_every_rpc(pool: sqlx::PgPoo
             let token = user.access_token.clone();
             async move {
                 client
-                    .list_sessions(with_token(&token, pb::ListSessionsRequest::default()))
+                    .list_sessions(bearer(&token, pb::ListSessionsRequest::default()))
                     .await
                     .is_err_and(|status| status.code() == Code::Unauthenticated)
             }
@@ -313,14 +298,14 @@ async fn a_deleted_users_token_is_unauthenticated_on_every_rpc(pool: sqlx::PgPoo
         (
             "GetCurrentUser",
             identity
-                .get_current_user(with_token(token, id_pb::GetCurrentUserRequest {}))
+                .get_current_user(bearer(token, id_pb::GetCurrentUserRequest {}))
                 .await
                 .map(drop),
         ),
         (
             "UpdateCurrentUser",
             identity
-                .update_current_user(with_token(
+                .update_current_user(bearer(
                     token,
                     id_pb::UpdateCurrentUserRequest {
                         name: "Ghost".into(),
@@ -332,7 +317,7 @@ async fn a_deleted_users_token_is_unauthenticated_on_every_rpc(pool: sqlx::PgPoo
         (
             "ChangePassword",
             identity
-                .change_password(with_token(
+                .change_password(bearer(
                     token,
                     id_pb::ChangePasswordRequest {
                         current_password: testkit::PASSWORD.into(),
@@ -345,7 +330,7 @@ async fn a_deleted_users_token_is_unauthenticated_on_every_rpc(pool: sqlx::PgPoo
         (
             "DeleteCurrentUser",
             identity
-                .delete_current_user(with_token(
+                .delete_current_user(bearer(
                     token,
                     id_pb::DeleteCurrentUserRequest {
                         password: testkit::PASSWORD.into(),
@@ -388,19 +373,19 @@ async fn another_users_ids_are_not_found_on_every_rpc_and_change_nothing(pool: s
         .create_session(&owner, InterviewType::Technical, 30)
         .await;
     client
-        .submit_answer(authed(&owner, support::answer(&open, 0)))
+        .submit_answer(bearer(&owner.access_token, testkit::answer(&open, 0)))
         .await
         .unwrap();
     let completed = stack
         .create_session(&owner, InterviewType::Behavioral, 30)
         .await;
     client
-        .submit_answer(authed(&owner, support::answer(&completed, 0)))
+        .submit_answer(bearer(&owner.access_token, testkit::answer(&completed, 0)))
         .await
         .unwrap();
     client
-        .complete_session(authed(
-            &owner,
+        .complete_session(bearer(
+            &owner.access_token,
             pb::CompleteSessionRequest {
                 session_id: completed.id.clone(),
             },
@@ -411,8 +396,8 @@ async fn another_users_ids_are_not_found_on_every_rpc_and_change_nothing(pool: s
         .create_session(&owner, InterviewType::SystemDesign, 30)
         .await;
     client
-        .abandon_session(authed(
-            &owner,
+        .abandon_session(bearer(
+            &owner.access_token,
             pb::AbandonSessionRequest {
                 session_id: abandoned.id.clone(),
             },
@@ -423,8 +408,8 @@ async fn another_users_ids_are_not_found_on_every_rpc_and_change_nothing(pool: s
         .create_session(&intruder, InterviewType::Technical, 30)
         .await;
     let owner_page = client
-        .list_sessions(authed(
-            &owner,
+        .list_sessions(bearer(
+            &owner.access_token,
             pb::ListSessionsRequest {
                 page_size: 1,
                 ..Default::default()
@@ -477,11 +462,11 @@ async fn another_users_ids_are_not_found_on_every_rpc_and_change_nothing(pool: s
             ];
             for (what, attack, control) in cases {
                 let attack = client
-                    .submit_answer(authed(&intruder, attack))
+                    .submit_answer(bearer(&intruder.access_token, attack))
                     .await
                     .unwrap_err();
                 let control = client
-                    .submit_answer(authed(&intruder, control))
+                    .submit_answer(bearer(&intruder.access_token, control))
                     .await
                     .unwrap_err();
                 assert_eq!(attack.code(), Code::NotFound, "{what}: {attack:?}");
@@ -497,11 +482,11 @@ async fn another_users_ids_are_not_found_on_every_rpc_and_change_nothing(pool: s
             session_id: id.into(),
         };
         let attack = client
-            .get_session(authed(&intruder, get(&theirs.id)))
+            .get_session(bearer(&intruder.access_token, get(&theirs.id)))
             .await
             .unwrap_err();
         let control = client
-            .get_session(authed(&intruder, get(&random)))
+            .get_session(bearer(&intruder.access_token, get(&random)))
             .await
             .unwrap_err();
         assert_eq!(
@@ -513,11 +498,11 @@ async fn another_users_ids_are_not_found_on_every_rpc_and_change_nothing(pool: s
             session_id: id.into(),
         };
         let attack = client
-            .complete_session(authed(&intruder, complete(&theirs.id)))
+            .complete_session(bearer(&intruder.access_token, complete(&theirs.id)))
             .await
             .unwrap_err();
         let control = client
-            .complete_session(authed(&intruder, complete(&random)))
+            .complete_session(bearer(&intruder.access_token, complete(&random)))
             .await
             .unwrap_err();
         assert_eq!(
@@ -529,11 +514,11 @@ async fn another_users_ids_are_not_found_on_every_rpc_and_change_nothing(pool: s
             session_id: id.into(),
         };
         let attack = client
-            .abandon_session(authed(&intruder, abandon(&theirs.id)))
+            .abandon_session(bearer(&intruder.access_token, abandon(&theirs.id)))
             .await
             .unwrap_err();
         let control = client
-            .abandon_session(authed(&intruder, abandon(&random)))
+            .abandon_session(bearer(&intruder.access_token, abandon(&random)))
             .await
             .unwrap_err();
         assert_eq!(
@@ -545,8 +530,8 @@ async fn another_users_ids_are_not_found_on_every_rpc_and_change_nothing(pool: s
     }
     // Their page token shows nothing of theirs.
     let listed = client
-        .list_sessions(authed(
-            &intruder,
+        .list_sessions(bearer(
+            &intruder.access_token,
             pb::ListSessionsRequest {
                 page_size: 10,
                 page_token: owner_page.next_page_token.clone(),
@@ -562,7 +547,7 @@ async fn another_users_ids_are_not_found_on_every_rpc_and_change_nothing(pool: s
         listed.sessions
     );
     let progress = client
-        .get_progress(authed(&intruder, pb::GetProgressRequest {}))
+        .get_progress(bearer(&intruder.access_token, pb::GetProgressRequest {}))
         .await
         .unwrap()
         .into_inner();
@@ -624,16 +609,19 @@ async fn evaluation_refuses_user_tokens_and_session_refuses_the_service_token(po
         };
         let outcomes = [
             evaluation
-                .generate_questions(req(token, generate))
+                .generate_questions(maybe_bearer(token, generate))
                 .await
                 .map(drop),
             evaluation
-                .evaluate_answer(req(token, evaluate.clone()))
+                .evaluate_answer(maybe_bearer(token, evaluate.clone()))
                 .await
                 .map(drop),
-            evaluation.get_evaluation(req(token, get)).await.map(drop),
             evaluation
-                .list_evaluations(req(token, list))
+                .get_evaluation(maybe_bearer(token, get))
+                .await
+                .map(drop),
+            evaluation
+                .list_evaluations(maybe_bearer(token, list))
                 .await
                 .map(drop),
         ];
@@ -660,43 +648,12 @@ async fn evaluation_refuses_user_tokens_and_session_refuses_the_service_token(po
     );
 }
 
-/// Identity running in-process; stops when dropped.
-struct Identity {
-    url: String,
-    _stop: tokio::sync::oneshot::Sender<()>,
-}
-
-/// Identity in-process with bcrypt at `cost` and `throttle`.
-async fn identity_with(pool: &sqlx::PgPool, cost: u32, throttle: ThrottleSettings) -> Identity {
-    let mut database = DatabaseSettings::with_url("postgres://unused-the-pool-is-given");
-    database.migrate = false;
-    let settings = identity_service::Settings {
-        server: ServerSettings::local_ephemeral(),
-        database,
-        tokens: TokenSettings {
-            signing_keys: Some(SigningKeys::from_pem(&support::new_private_key_pem()).unwrap()),
-            ..TokenSettings::with_defaults()
-        },
-        passwords: PasswordSettings {
-            bcrypt_cost: cost,
-            max_concurrency: 2,
-        },
-        login_throttle: throttle,
-    };
-    let app = identity_service::Application::build_with_pool(settings, pool.clone())
-        .await
-        .unwrap();
-    let url = format!("http://127.0.0.1:{}", app.port());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(async move {
-        let _ = app
-            .run_until_stopped(async {
-                let _ = stopped.await;
-            })
-            .await;
-    });
-    assert!(probe::wait_until_serving(&url, Duration::from_secs(20)).await);
-    Identity { url, _stop: stop }
+/// Identity in-process with bcrypt at `cost` and `throttle`; stops when dropped.
+async fn identity_with(pool: &sqlx::PgPool, cost: u32, throttle: ThrottleSettings) -> Running {
+    let mut settings = testkit::identity_settings(&[testkit::new_private_key_pem()]);
+    settings.passwords.bcrypt_cost = cost;
+    settings.login_throttle = throttle;
+    testkit::start_identity_with(pool, settings).await
 }
 
 async fn register(client: &mut IdentityServiceClient<Channel>, email: &str) {
@@ -735,7 +692,7 @@ async fn password_guessing_is_throttled_and_the_owner_gets_back_in_after_the_win
         },
     )
     .await;
-    let mut client = IdentityServiceClient::connect(identity.url.clone())
+    let mut client = IdentityServiceClient::connect(identity.url())
         .await
         .unwrap();
     register(&mut client, "victim@example.com").await;
@@ -814,7 +771,7 @@ async fn failing_logins_for_unknown_and_known_emails_take_the_same_time(pool: sq
         },
     )
     .await;
-    let mut client = IdentityServiceClient::connect(identity.url.clone())
+    let mut client = IdentityServiceClient::connect(identity.url())
         .await
         .unwrap();
     register(&mut client, "known@example.com").await;
@@ -847,13 +804,13 @@ async fn failing_logins_for_unknown_and_known_emails_take_the_same_time(pool: sq
             }
         }
         ratio =
-            support::median(&mut unknown).as_secs_f64() / support::median(&mut known).as_secs_f64();
+            testkit::median(&mut unknown).as_secs_f64() / testkit::median(&mut known).as_secs_f64();
         if (0.9..=1.1).contains(&ratio) {
             break;
         }
     }
     let (known_median, unknown_median) =
-        (support::median(&mut known), support::median(&mut unknown));
+        (testkit::median(&mut known), testkit::median(&mut unknown));
     println!(
         "RESULT login timing (bcrypt cost 10, {} each): median known email {known_median:?}, \
          unknown email {unknown_median:?}, ratio {ratio:.3}",

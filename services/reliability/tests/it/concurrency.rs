@@ -6,10 +6,8 @@
 use std::time::Duration;
 
 use interview_coach_proto::session::v1::{self as pb, SessionStatus};
-use interview_coach_testkit::{self as testkit, authed, eventually};
+use interview_coach_testkit::{self as testkit, Stack, StallingServer, bearer, count, eventually};
 use tonic::Code;
-
-use crate::support::{self, StallingServer, count};
 
 /// Two session replicas, each calling evaluation through its own counting proxy, drain 60
 /// pending answers together: every answer is evaluated once, and no answer is sent to
@@ -22,25 +20,20 @@ async fn two_replicas_drain_the_queue_without_doing_any_answer_twice(pool: sqlx:
         s.worker_batch = 4;
         s.worker_interval = Duration::from_millis(50);
     };
-    let (stack, proxy_a) = support::stack_behind_proxy(pool.clone(), tune).await;
+    let (stack, proxy_a) = Stack::behind_proxy(pool.clone(), tune).await;
     proxy_a.set_stall(Duration::from_millis(30));
     let proxy_b = StallingServer::start(&stack.evaluation.url(), Duration::from_millis(30)).await;
-    let mut settings = session_service::Settings::for_tests(
-        stack.identity.url(),
-        proxy_b.url(),
-        testkit::SERVICE_TOKEN,
-    );
-    settings.database.migrate = false;
+    let mut settings = testkit::session_settings(stack.identity.url(), proxy_b.url());
     tune(&mut settings);
     let _replica_b = testkit::start_session(&pool, settings).await;
 
     let user = stack.user("busy").await;
     let mut client = stack.session_client().await;
     for _ in 0..6 {
-        let session = support::create_session(&stack.session.url(), &user, 10).await;
+        let session = testkit::create_session(&stack.session.url(), &user, 10).await;
         for index in 0..10 {
             client
-                .submit_answer(authed(&user, support::answer(&session, index)))
+                .submit_answer(bearer(&user.access_token, testkit::answer(&session, index)))
                 .await
                 .unwrap();
         }
@@ -80,21 +73,21 @@ async fn complete_racing_abandon_has_exactly_one_winner(pool: sqlx::PgPool) {
     let user = stack.user("torn").await;
     let mut outcomes = Vec::new();
     for round in 0..10u64 {
-        let session = support::create_session(&stack.session.url(), &user, 2).await;
+        let session = testkit::create_session(&stack.session.url(), &user, 2).await;
         let mut client = stack.session_client().await;
         client
-            .submit_answer(authed(&user, support::answer(&session, 0)))
+            .submit_answer(bearer(&user.access_token, testkit::answer(&session, 0)))
             .await
             .unwrap();
         let (mut c, mut a) = (client.clone(), client.clone());
-        let complete = authed(
-            &user,
+        let complete = bearer(
+            &user.access_token,
             pb::CompleteSessionRequest {
                 session_id: session.id.clone(),
             },
         );
-        let abandon = authed(
-            &user,
+        let abandon = bearer(
+            &user.access_token,
             pb::AbandonSessionRequest {
                 session_id: session.id.clone(),
             },

@@ -10,14 +10,14 @@ use std::{
 };
 
 use interview_coach_proto::session::v1::{self as pb, EvaluationState};
-use interview_coach_testkit::{self as testkit, Stack, assert_status, authed, eventually};
+use interview_coach_testkit::{
+    self as testkit, Process, Stack, assert_status, bearer, count, eventually,
+};
 use tonic::Code;
-
-use crate::support::{self, Process, count};
 
 fn evaluation_env(pool: &sqlx::PgPool) -> Vec<(&'static str, String)> {
     vec![
-        ("DATABASE_URL", support::database_url(pool)),
+        ("DATABASE_URL", testkit::database_url(pool)),
         ("SERVICE_TOKEN", testkit::SERVICE_TOKEN.into()),
         ("MIGRATE", "false".into()),
         ("RUST_LOG", "warn".into()),
@@ -38,7 +38,7 @@ async fn evaluation_killed_while_100_answers_arrive_loses_and_duplicates_nothing
     let user = stack.user("steady").await;
     let mut sessions = Vec::new();
     for _ in 0..10 {
-        sessions.push(support::create_session(&stack.session.url(), &user, 10).await);
+        sessions.push(testkit::create_session(&stack.session.url(), &user, 10).await);
     }
     // The in-process evaluation service makes way for the real binary on the same port.
     let port = stack.evaluation.port;
@@ -68,7 +68,7 @@ async fn evaluation_killed_while_100_answers_arrive_loses_and_duplicates_nothing
                 let mut first = true;
                 loop {
                     let result = client
-                        .submit_answer(authed(&user, support::answer(&session, index)))
+                        .submit_answer(bearer(&user.access_token, testkit::answer(&session, index)))
                         .await;
                     let code = result.as_ref().map_or_else(|s| s.code(), |_| Code::Ok);
                     if first {
@@ -192,20 +192,20 @@ async fn evaluation_killed_while_100_answers_arrive_loses_and_duplicates_nothing
 async fn a_slow_evaluation_service_never_holds_a_call_past_its_deadline(pool: sqlx::PgPool) {
     let wait = Duration::from_millis(1000);
     let deadline = Duration::from_millis(2000);
-    let (stack, proxy) = support::stack_behind_proxy(pool.clone(), |s| {
+    let (stack, proxy) = Stack::behind_proxy(pool.clone(), |s| {
         s.submit_wait = wait;
         s.evaluate_timeout = deadline;
         s.retry_max = Duration::from_secs(1);
     })
     .await;
     let user = stack.user("patient").await;
-    let session = support::create_session(&stack.session.url(), &user, 6).await;
+    let session = testkit::create_session(&stack.session.url(), &user, 6).await;
     proxy.set_stall(Duration::from_secs(30));
 
     let mut calls = tokio::task::JoinSet::new();
     for index in 0..4 {
         let mut client = stack.session_client().await;
-        let request = authed(&user, support::answer(&session, index));
+        let request = bearer(&user.access_token, testkit::answer(&session, index));
         calls.spawn(async move {
             let started = Instant::now();
             let response = client.submit_answer(request).await;
@@ -233,8 +233,8 @@ async fn a_slow_evaluation_service_never_holds_a_call_past_its_deadline(pool: sq
     let err = stack
         .session_client()
         .await
-        .complete_session(authed(
-            &user,
+        .complete_session(bearer(
+            &user.access_token,
             pb::CompleteSessionRequest {
                 session_id: session.id.clone(),
             },
@@ -298,8 +298,8 @@ async fn a_slow_evaluation_service_never_holds_a_call_past_its_deadline(pool: sq
     let completed = stack
         .session_client()
         .await
-        .complete_session(authed(
-            &user,
+        .complete_session(bearer(
+            &user.access_token,
             pb::CompleteSessionRequest {
                 session_id: session.id.clone(),
             },

@@ -12,4 +12,3 @@ mod postgres_restart;
 mod quotas;
 mod secrets_in_logs;
 mod shutdown;
-mod support;

@@ -12,11 +12,9 @@ use std::{
 };
 
 use interview_coach_common::{db::DatabaseSettings, probe};
-use interview_coach_testkit::{self as testkit, Stack, authed, eventually};
+use interview_coach_testkit::{self as testkit, PrivatePostgres, Stack, bearer, count, eventually};
 use tonic::Code;
 use uuid::Uuid;
-
-use crate::support::{self, PrivatePostgres, count};
 
 /// Whether every service at `urls` reports `serving`.
 async fn all(urls: &[String], serving: bool) -> bool {
@@ -39,15 +37,10 @@ async fn services_follow_postgres_down_and_up_without_losing_an_acknowledged_ans
     let pool = || DatabaseSettings::with_url(postgres.url()).pool().unwrap();
     let admin = pool();
     interview_coach_common::db::migrate(&admin).await.unwrap();
-    let key_pem = support::new_private_key_pem();
+    let key_pem = testkit::new_private_key_pem();
     let identity = testkit::start_identity(&pool(), 0, &key_pem).await;
     let evaluation = testkit::start_evaluation(&pool(), 0).await;
-    let mut settings = session_service::Settings::for_tests(
-        identity.url(),
-        evaluation.url(),
-        testkit::SERVICE_TOKEN,
-    );
-    settings.database.migrate = false;
+    let mut settings = testkit::session_settings(identity.url(), evaluation.url());
     settings.submit_wait = Duration::from_millis(500);
     settings.retry_max = Duration::from_millis(500);
     let session = testkit::start_session(&pool(), settings).await;
@@ -66,9 +59,9 @@ async fn services_follow_postgres_down_and_up_without_losing_an_acknowledged_ans
     let user = stack.user("durable").await;
     let mut questions = Vec::new();
     for _ in 0..10 {
-        let session = support::create_session(&stack.session.url(), &user, 10).await;
+        let session = testkit::create_session(&stack.session.url(), &user, 10).await;
         for index in 0..session.questions.len() {
-            questions.push(support::answer(&session, index));
+            questions.push(testkit::answer(&session, index));
         }
     }
 
@@ -89,7 +82,9 @@ async fn services_follow_postgres_down_and_up_without_losing_an_acknowledged_ans
         load.spawn(async move {
             for request in share {
                 while !stop.load(Ordering::SeqCst) {
-                    let result = client.submit_answer(authed(&user, request.clone())).await;
+                    let result = client
+                        .submit_answer(bearer(&user.access_token, request.clone()))
+                        .await;
                     let code = result.as_ref().map_or_else(|s| s.code(), |_| Code::Ok);
                     codes.lock().unwrap().push(code);
                     if let Ok(response) = result {

@@ -4,12 +4,10 @@
 use std::time::Duration;
 
 use interview_coach_proto::{common::v1::InterviewType, session::v1 as pb};
-use interview_coach_testkit::{self as testkit, Stack, User, authed};
+use interview_coach_testkit::{self as testkit, Stack, User, bearer, count};
 use session_service::QuotaSettings;
 use tonic::{Code, Status, transport::Channel};
 use tonic_types::StatusExt;
-
-use crate::support::{self, count};
 
 type Client = pb::session_service_client::SessionServiceClient<Channel>;
 
@@ -32,7 +30,7 @@ fn assert_quota(status: &Status) -> Duration {
 
 async fn create(client: &mut Client, user: &User) -> Result<pb::Session, Status> {
     client
-        .create_session(authed(user, support::new_session(3)))
+        .create_session(bearer(&user.access_token, testkit::new_session(3)))
         .await
         .map(|r| r.into_inner().session.unwrap())
 }
@@ -69,17 +67,17 @@ async fn past_the_quotas_calls_are_resource_exhausted_and_write_nothing(pool: sq
 
     let questions: Vec<pb::SubmitAnswerRequest> = sessions
         .iter()
-        .flat_map(|s| (0..s.questions.len()).map(move |i| support::answer(s, i)))
+        .flat_map(|s| (0..s.questions.len()).map(move |i| testkit::answer(s, i)))
         .collect();
     for request in &questions[..4] {
         client
-            .submit_answer(authed(&heavy, request.clone()))
+            .submit_answer(bearer(&heavy.access_token, request.clone()))
             .await
             .unwrap();
     }
     assert_quota(
         &client
-            .submit_answer(authed(&heavy, questions[4].clone()))
+            .submit_answer(bearer(&heavy.access_token, questions[4].clone()))
             .await
             .unwrap_err(),
     );
@@ -94,7 +92,7 @@ async fn past_the_quotas_calls_are_resource_exhausted_and_write_nothing(pool: sq
         .await
         .unwrap();
     client
-        .submit_answer(authed(&heavy, questions[4].clone()))
+        .submit_answer(bearer(&heavy.access_token, questions[4].clone()))
         .await
         .expect("answers older than an hour do not count");
     sqlx::query(
@@ -119,14 +117,7 @@ async fn the_quota_holds_across_replicas_and_under_a_burst(pool: sqlx::PgPool) {
         answers_per_hour: 0,
     };
     let stack = Stack::start_with(pool.clone(), |s| s.quotas = quotas).await;
-    let mut settings = session_service::Settings::for_tests(
-        stack.identity.url(),
-        stack.evaluation.url(),
-        testkit::SERVICE_TOKEN,
-    );
-    settings.database.migrate = false;
-    settings.quotas = quotas;
-    let replica = testkit::start_session(&pool, settings).await;
+    let replica = stack.start_session_replica(|s| s.quotas = quotas).await;
     let user = stack.user("spread").await;
     let mut a = stack.session_client().await;
     let mut b = Client::connect(replica.url()).await.unwrap();
@@ -152,7 +143,7 @@ async fn the_quota_holds_across_replicas_and_under_a_burst(pool: sqlx::PgPool) {
 
     // The answer quota is off (0): a user can answer without limit.
     for index in 0..first.questions.len() {
-        b.submit_answer(authed(&user, support::answer(&first, index)))
+        b.submit_answer(bearer(&user.access_token, testkit::answer(&first, index)))
             .await
             .unwrap();
     }
@@ -166,8 +157,8 @@ async fn a_zero_quota_is_no_quota(pool: sqlx::PgPool) {
     let mut client = stack.session_client().await;
     for _ in 0..31 {
         client
-            .create_session(authed(
-                &user,
+            .create_session(bearer(
+                &user.access_token,
                 pb::CreateSessionRequest {
                     interview_type: InterviewType::Behavioral as i32,
                     duration_minutes: 30,

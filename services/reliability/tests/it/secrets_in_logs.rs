@@ -9,10 +9,8 @@ use interview_coach_proto::{
     identity::v1::{self as id_pb, identity_service_client::IdentityServiceClient},
     session::v1::{self as pb, session_service_client::SessionServiceClient},
 };
-use interview_coach_testkit::{User, authed, with_token};
+use interview_coach_testkit::{self as testkit, Process, User, bearer};
 use tonic::Code;
-
-use crate::support::{self, Process};
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn a_journey_with_debug_logging_leaks_no_password_token_or_key(pool: sqlx::PgPool) {
@@ -21,9 +19,9 @@ async fn a_journey_with_debug_logging_leaks_no_password_token_or_key(pool: sqlx:
     let new_password = format!("second-password-{unique}");
     let wrong_password = format!("wrong-password-{unique}");
     let service_token = format!("service-token-{unique}");
-    let key_pem = support::new_private_key_pem();
+    let key_pem = testkit::new_private_key_pem();
     let (database_url, database_password) = with_password(
-        &support::database_url(&pool),
+        &testkit::database_url(&pool),
         &format!("db-password-{unique}"),
     );
     let logs = tempfile::tempdir().unwrap();
@@ -38,9 +36,9 @@ async fn a_journey_with_debug_logging_leaks_no_password_token_or_key(pool: sqlx:
         env
     };
     let (identity_port, evaluation_port, session_port) = (
-        support::free_port(),
-        support::free_port(),
-        support::free_port(),
+        testkit::free_port(),
+        testkit::free_port(),
+        testkit::free_port(),
     );
     let mut identity = Process::spawn(
         "identity-service",
@@ -159,7 +157,7 @@ async fn a_journey_with_debug_logging_leaks_no_password_token_or_key(pool: sqlx:
     };
     let mut client = SessionServiceClient::connect(session.url()).await.unwrap();
     let interview = client
-        .create_session(authed(&user, support::new_session(2)))
+        .create_session(bearer(&user.access_token, testkit::new_session(2)))
         .await
         .unwrap()
         .into_inner()
@@ -167,13 +165,16 @@ async fn a_journey_with_debug_logging_leaks_no_password_token_or_key(pool: sqlx:
         .unwrap();
     for index in 0..2 {
         client
-            .submit_answer(authed(&user, support::answer(&interview, index)))
+            .submit_answer(bearer(
+                &user.access_token,
+                testkit::answer(&interview, index),
+            ))
             .await
             .unwrap();
     }
     client
-        .complete_session(authed(
-            &user,
+        .complete_session(bearer(
+            &user.access_token,
             pb::CompleteSessionRequest {
                 session_id: interview.id.clone(),
             },
@@ -181,19 +182,19 @@ async fn a_journey_with_debug_logging_leaks_no_password_token_or_key(pool: sqlx:
         .await
         .unwrap();
     client
-        .get_progress(authed(&user, pb::GetProgressRequest {}))
+        .get_progress(bearer(&user.access_token, pb::GetProgressRequest {}))
         .await
         .unwrap();
     let forged = format!("{}x", user.access_token);
     let err = client
-        .get_progress(with_token(&forged, pb::GetProgressRequest {}))
+        .get_progress(bearer(&forged, pb::GetProgressRequest {}))
         .await
         .unwrap_err();
     assert_eq!(err.code(), Code::Unauthenticated);
 
     let changed = id_client
-        .change_password(authed(
-            &user,
+        .change_password(bearer(
+            &user.access_token,
             id_pb::ChangePasswordRequest {
                 current_password: password.clone(),
                 new_password: new_password.clone(),
@@ -211,7 +212,7 @@ async fn a_journey_with_debug_logging_leaks_no_password_token_or_key(pool: sqlx:
         .unwrap();
     // The access token of before the change is revoked: delete with the new one.
     id_client
-        .delete_current_user(with_token(
+        .delete_current_user(bearer(
             &changed.tokens.as_ref().unwrap().access_token,
             id_pb::DeleteCurrentUserRequest {
                 password: new_password.clone(),

@@ -5,10 +5,10 @@ use std::time::{Duration, Instant};
 use interview_coach_proto::session::v1::{
     self as pb, EvaluationState, session_service_client::SessionServiceClient,
 };
-use interview_coach_testkit::{self as testkit, authed, eventually};
+use interview_coach_testkit::{
+    self as testkit, Process, StallingServer, bearer, count, eventually,
+};
 use tonic::Code;
-
-use crate::support::{self, Process, StallingServer, count};
 
 const DRAIN: Duration = Duration::from_secs(5);
 
@@ -25,16 +25,16 @@ fn refused(status: &tonic::Status) -> bool {
 async fn sigterm_lets_in_flight_calls_finish_refuses_new_ones_and_exits_within_the_drain(
     pool: sqlx::PgPool,
 ) {
-    let key_pem = support::new_private_key_pem();
+    let key_pem = testkit::new_private_key_pem();
     let identity = testkit::start_identity(&pool, 0, &key_pem).await;
     let evaluation = testkit::start_evaluation(&pool, 0).await;
     let proxy = StallingServer::start(&evaluation.url(), Duration::ZERO).await;
     let logs = tempfile::tempdir().unwrap();
     let mut session = Process::spawn(
         "session-service",
-        support::free_port(),
+        testkit::free_port(),
         &[
-            ("DATABASE_URL", support::database_url(&pool)),
+            ("DATABASE_URL", testkit::database_url(&pool)),
             ("IDENTITY_URL", identity.url()),
             ("EVALUATION_URL", proxy.url()),
             ("SERVICE_TOKEN", testkit::SERVICE_TOKEN.into()),
@@ -46,14 +46,14 @@ async fn sigterm_lets_in_flight_calls_finish_refuses_new_ones_and_exits_within_t
         logs.path(),
     );
     session.wait_serving().await;
-    let user = support::register(&identity.url(), "leaving").await;
-    let interview = support::create_session(&session.url(), &user, 7).await;
+    let user = testkit::register(&identity.url(), "leaving").await;
+    let interview = testkit::create_session(&session.url(), &user, 7).await;
     proxy.set_stall(Duration::from_secs(30));
 
     let mut in_flight = tokio::task::JoinSet::new();
     for index in 0..6 {
         let mut client = SessionServiceClient::connect(session.url()).await.unwrap();
-        let request = authed(&user, support::answer(&interview, index));
+        let request = bearer(&user.access_token, testkit::answer(&interview, index));
         in_flight.spawn(async move { client.submit_answer(request).await });
     }
     assert!(
@@ -84,7 +84,7 @@ async fn sigterm_lets_in_flight_calls_finish_refuses_new_ones_and_exits_within_t
             let user = user.clone();
             async move {
                 match existing
-                    .get_progress(authed(&user, pb::GetProgressRequest {}))
+                    .get_progress(bearer(&user.access_token, pb::GetProgressRequest {}))
                     .await
                 {
                     Ok(_) => false,
@@ -101,7 +101,7 @@ async fn sigterm_lets_in_flight_calls_finish_refuses_new_ones_and_exits_within_t
     let existing_refused_in = terminated.elapsed();
     let late = existing
         .clone()
-        .submit_answer(authed(&user, support::answer(&interview, 6)))
+        .submit_answer(bearer(&user.access_token, testkit::answer(&interview, 6)))
         .await
         .unwrap_err();
     assert!(refused(&late), "{late:?}");

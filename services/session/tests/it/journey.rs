@@ -5,7 +5,7 @@ use interview_coach_proto::{
     common::v1::{Difficulty, InterviewType},
     session::v1::{self as pb, EvaluationState, SessionStatus},
 };
-use interview_coach_testkit::{Stack, answer_for, authed};
+use interview_coach_testkit::{Stack, answer_for, bearer};
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn a_full_interview_scores_every_answer_and_feeds_progress(pool: sqlx::PgPool) {
@@ -15,8 +15,8 @@ async fn a_full_interview_scores_every_answer_and_feeds_progress(pool: sqlx::PgP
 
     // 45 minutes without a count: one question per 10 minutes.
     let session = client
-        .create_session(authed(
-            &user,
+        .create_session(bearer(
+            &user.access_token,
             pb::CreateSessionRequest {
                 interview_type: InterviewType::Technical as i32,
                 duration_minutes: 45,
@@ -53,8 +53,8 @@ async fn a_full_interview_scores_every_answer_and_feeds_progress(pool: sqlx::PgP
     let mut scores = Vec::new();
     for q in &session.questions {
         let response = client
-            .submit_answer(authed(
-                &user,
+            .submit_answer(bearer(
+                &user.access_token,
                 pb::SubmitAnswerRequest {
                     session_id: session.id.clone(),
                     question_id: q.id.clone(),
@@ -82,8 +82,8 @@ async fn a_full_interview_scores_every_answer_and_feeds_progress(pool: sqlx::PgP
 
     // Complete: the overall score is the mean of the answered questions' scores.
     let completed = client
-        .complete_session(authed(
-            &user,
+        .complete_session(bearer(
+            &user.access_token,
             pb::CompleteSessionRequest {
                 session_id: session.id.clone(),
             },
@@ -122,8 +122,8 @@ async fn a_full_interview_scores_every_answer_and_feeds_progress(pool: sqlx::PgP
     assert_eq!(second.questions.len(), 3);
     let q = &second.questions[0];
     let behavioral_score = client
-        .submit_answer(authed(
-            &user,
+        .submit_answer(bearer(
+            &user.access_token,
             pb::SubmitAnswerRequest {
                 session_id: second.id.clone(),
                 question_id: q.id.clone(),
@@ -141,8 +141,8 @@ async fn a_full_interview_scores_every_answer_and_feeds_progress(pool: sqlx::PgP
         .unwrap()
         .score;
     client
-        .complete_session(authed(
-            &user,
+        .complete_session(bearer(
+            &user.access_token,
             pb::CompleteSessionRequest {
                 session_id: second.id.clone(),
             },
@@ -152,7 +152,10 @@ async fn a_full_interview_scores_every_answer_and_feeds_progress(pool: sqlx::PgP
 
     // History: newest first.
     let list = client
-        .list_sessions(authed(&user, pb::ListSessionsRequest::default()))
+        .list_sessions(bearer(
+            &user.access_token,
+            pb::ListSessionsRequest::default(),
+        ))
         .await
         .unwrap()
         .into_inner();
@@ -163,7 +166,7 @@ async fn a_full_interview_scores_every_answer_and_feeds_progress(pool: sqlx::PgP
 
     // Progress: per type averages from the evaluation service's data.
     let progress = client
-        .get_progress(authed(&user, pb::GetProgressRequest {}))
+        .get_progress(bearer(&user.access_token, pb::GetProgressRequest {}))
         .await
         .unwrap()
         .into_inner();
@@ -321,8 +324,8 @@ async fn the_rubric_travels_with_the_question(pool: sqlx::PgPool) {
             answer_for(question)
         );
         let evaluation = client
-            .submit_answer(authed(
-                &user,
+            .submit_answer(bearer(
+                &user.access_token,
                 pb::SubmitAnswerRequest {
                     session_id: session.id.clone(),
                     question_id: question.id.clone(),

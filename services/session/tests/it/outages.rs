@@ -7,12 +7,8 @@ use interview_coach_proto::{
     common::v1::{Difficulty, InterviewType},
     session::v1::{self as pb, EvaluationState, session_service_client::SessionServiceClient},
 };
-use interview_coach_testkit::{Stack, User, answer_for, assert_status, authed, eventually};
+use interview_coach_testkit::{Stack, User, answer_for, assert_status, bearer, count, eventually};
 use tonic::{Code, transport::Channel};
-
-async fn count(pool: &sqlx::PgPool, sql: &str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
-}
 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn evaluation_down_at_creation_is_unavailable_and_writes_nothing(pool: sqlx::PgPool) {
@@ -22,8 +18,8 @@ async fn evaluation_down_at_creation_is_unavailable_and_writes_nothing(pool: sql
     let err = stack
         .session_client()
         .await
-        .create_session(authed(
-            &user,
+        .create_session(bearer(
+            &user.access_token,
             pb::CreateSessionRequest {
                 interview_type: InterviewType::Technical as i32,
                 duration_minutes: 30,
@@ -74,8 +70,8 @@ async fn answers_during_an_evaluation_outage_are_evaluated_exactly_once_afterwar
     for session in &sessions {
         for question in &session.questions {
             let response = client
-                .submit_answer(authed(
-                    &user,
+                .submit_answer(bearer(
+                    &user.access_token,
                     pb::SubmitAnswerRequest {
                         session_id: session.id.clone(),
                         question_id: question.id.clone(),
@@ -98,8 +94,8 @@ async fn answers_during_an_evaluation_outage_are_evaluated_exactly_once_afterwar
 
     // Completion needs the evaluations: impossible now.
     let err = client
-        .complete_session(authed(
-            &user,
+        .complete_session(bearer(
+            &user.access_token,
             pb::CompleteSessionRequest {
                 session_id: sessions[0].id.clone(),
             },
@@ -135,8 +131,8 @@ async fn answers_during_an_evaluation_outage_are_evaluated_exactly_once_afterwar
     );
 
     let view = client
-        .get_session(authed(
-            &user,
+        .get_session(bearer(
+            &user.access_token,
             pb::GetSessionRequest {
                 session_id: sessions[0].id.clone(),
             },
@@ -152,8 +148,8 @@ async fn answers_during_an_evaluation_outage_are_evaluated_exactly_once_afterwar
             .all(|q| q.evaluation_state() == EvaluationState::Evaluated && q.evaluation.is_some())
     );
     client
-        .complete_session(authed(
-            &user,
+        .complete_session(bearer(
+            &user.access_token,
             pb::CompleteSessionRequest {
                 session_id: sessions[0].id.clone(),
             },
@@ -173,8 +169,8 @@ async fn identity_down_tokens_still_verify_with_cached_keys(pool: sqlx::PgPool) 
     let fetched = stack
         .session_client()
         .await
-        .get_session(authed(
-            &user,
+        .get_session(bearer(
+            &user.access_token,
             pb::GetSessionRequest {
                 session_id: session.id.clone(),
             },
@@ -205,8 +201,8 @@ async fn the_sweeper_closes_sessions_past_deadline_and_grace(pool: sqlx::PgPool)
     stack
         .session_client()
         .await
-        .submit_answer(authed(
-            &user,
+        .submit_answer(bearer(
+            &user.access_token,
             pb::SubmitAnswerRequest {
                 session_id: answered.id.clone(),
                 question_id: answered.questions[0].id.clone(),
@@ -269,8 +265,8 @@ async fn deleting_a_user_removes_their_data_across_all_three_services(pool: sqlx
         stack
             .session_client()
             .await
-            .submit_answer(authed(
-                who,
+            .submit_answer(bearer(
+                &who.access_token,
                 pb::SubmitAnswerRequest {
                     session_id: session.id.clone(),
                     question_id: session.questions[0].id.clone(),
@@ -288,8 +284,8 @@ async fn deleting_a_user_removes_their_data_across_all_three_services(pool: sqlx
     stack
         .identity_client()
         .await
-        .delete_current_user(authed(
-            &user,
+        .delete_current_user(bearer(
+            &user.access_token,
             DeleteCurrentUserRequest {
                 password: interview_coach_testkit::PASSWORD.into(),
             },
@@ -333,8 +329,8 @@ async fn deleting_a_user_removes_their_data_across_all_three_services(pool: sqlx
     let err = stack
         .session_client()
         .await
-        .create_session(authed(
-            &user,
+        .create_session(bearer(
+            &user.access_token,
             pb::CreateSessionRequest {
                 interview_type: InterviewType::Technical as i32,
                 duration_minutes: 30,
@@ -354,8 +350,8 @@ async fn read_session(
     session_id: &str,
 ) -> Result<pb::Session, tonic::Status> {
     client
-        .get_session(authed(
-            user,
+        .get_session(bearer(
+            &user.access_token,
             pb::GetSessionRequest {
                 session_id: session_id.to_owned(),
             },
@@ -376,8 +372,8 @@ async fn evaluated_sessions_read_from_the_evaluation_cache_while_evaluation_is_d
     let question = &session.questions[0];
     let mut client = stack.session_client().await;
     let submitted = client
-        .submit_answer(authed(
-            &user,
+        .submit_answer(bearer(
+            &user.access_token,
             pb::SubmitAnswerRequest {
                 session_id: session.id.clone(),
                 question_id: question.id.clone(),

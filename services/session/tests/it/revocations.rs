@@ -10,9 +10,7 @@ use interview_coach_proto::{
     identity::v1::{ChangePasswordRequest, DeleteCurrentUserRequest},
     session::v1::{self as pb, session_service_client::SessionServiceClient},
 };
-use interview_coach_testkit::{
-    self as testkit, PASSWORD, Stack, User, authed, eventually, with_token,
-};
+use interview_coach_testkit::{self as testkit, PASSWORD, Stack, User, bearer, eventually};
 use tonic::{Code, Status, transport::Channel};
 
 /// Fast enough for tests; production polls every 5 s.
@@ -30,8 +28,8 @@ async fn delete_account(stack: &Stack, user: &User) {
     stack
         .identity_client()
         .await
-        .delete_current_user(authed(
-            user,
+        .delete_current_user(bearer(
+            &user.access_token,
             DeleteCurrentUserRequest {
                 password: PASSWORD.into(),
             },
@@ -45,7 +43,7 @@ async fn list_sessions(
     token: &str,
 ) -> Result<usize, Status> {
     client
-        .list_sessions(with_token(token, pb::ListSessionsRequest::default()))
+        .list_sessions(bearer(token, pb::ListSessionsRequest::default()))
         .await
         .map(|response| response.into_inner().sessions.len())
 }
@@ -55,7 +53,7 @@ async fn get_progress(
     token: &str,
 ) -> Result<(), Status> {
     client
-        .get_progress(with_token(token, pb::GetProgressRequest::default()))
+        .get_progress(bearer(token, pb::GetProgressRequest::default()))
         .await
         .map(|_| ())
 }
@@ -66,7 +64,7 @@ async fn get_session(
     session_id: &str,
 ) -> Result<(), Status> {
     client
-        .get_session(with_token(
+        .get_session(bearer(
             token,
             pb::GetSessionRequest {
                 session_id: session_id.to_owned(),
@@ -173,8 +171,8 @@ async fn tokens_issued_before_a_password_change_are_unauthenticated(pool: sqlx::
     let fresh = stack
         .identity_client()
         .await
-        .change_password(authed(
-            &user,
+        .change_password(bearer(
+            &user.access_token,
             ChangePasswordRequest {
                 current_password: PASSWORD.into(),
                 new_password: "a brand new passphrase".into(),

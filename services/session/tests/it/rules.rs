@@ -7,9 +7,7 @@ use interview_coach_proto::{
     common::v1::{Difficulty, InterviewType},
     session::v1::{self as pb, SessionStatus},
 };
-use interview_coach_testkit::{
-    Stack, User, answer_for, assert_status, authed, eventually, with_token,
-};
+use interview_coach_testkit::{Stack, User, answer_for, assert_status, bearer, eventually};
 use tonic::{Code, Request};
 
 fn get(id: &str) -> pb::GetSessionRequest {
@@ -42,7 +40,7 @@ async fn every_rpc_needs_a_valid_access_token(pool: sqlx::PgPool) {
         .unwrap_err();
     assert_status(&no_token, Code::Unauthenticated, &[]);
     let garbage = client
-        .list_sessions(with_token("not-a-jwt", pb::ListSessionsRequest::default()))
+        .list_sessions(bearer("not-a-jwt", pb::ListSessionsRequest::default()))
         .await
         .unwrap_err();
     assert_status(&garbage, Code::Unauthenticated, &[]);
@@ -77,10 +75,7 @@ async fn every_rpc_needs_a_valid_access_token(pool: sqlx::PgPool) {
     let mut forged_parts: Vec<String> = user.access_token.split('.').map(String::from).collect();
     forged_parts[2] = "AAAA".repeat(20);
     let forged = client
-        .get_progress(with_token(
-            &forged_parts.join("."),
-            pb::GetProgressRequest {},
-        ))
+        .get_progress(bearer(&forged_parts.join("."), pb::GetProgressRequest {}))
         .await
         .unwrap_err();
     assert_status(&forged, Code::Unauthenticated, &[]);
@@ -129,7 +124,7 @@ async fn bad_input_is_invalid_argument_with_field_violations_and_writes_nothing(
         ),
     ] {
         let err = client
-            .create_session(authed(&user, request))
+            .create_session(bearer(&user.access_token, request))
             .await
             .unwrap_err();
         assert_status(&err, Code::InvalidArgument, &fields);
@@ -140,7 +135,7 @@ async fn bad_input_is_invalid_argument_with_field_violations_and_writes_nothing(
     );
 
     let err = client
-        .get_session(authed(&user, get("not-a-uuid")))
+        .get_session(bearer(&user.access_token, get("not-a-uuid")))
         .await
         .unwrap_err();
     assert_status(&err, Code::InvalidArgument, &["session_id"]);
@@ -150,10 +145,16 @@ async fn bad_input_is_invalid_argument_with_field_violations_and_writes_nothing(
         .await;
     let mut bad = submit(&session, 0, "   ");
     bad.question_id = "42".into();
-    let err = client.submit_answer(authed(&user, bad)).await.unwrap_err();
+    let err = client
+        .submit_answer(bearer(&user.access_token, bad))
+        .await
+        .unwrap_err();
     assert_status(&err, Code::InvalidArgument, &["question_id", "answer_text"]);
     let too_long = client
-        .submit_answer(authed(&user, submit(&session, 0, &"x".repeat(10_001))))
+        .submit_answer(bearer(
+            &user.access_token,
+            submit(&session, 0, &"x".repeat(10_001)),
+        ))
         .await
         .unwrap_err();
     assert_status(&too_long, Code::InvalidArgument, &["answer_text"]);
@@ -165,7 +166,7 @@ async fn bad_input_is_invalid_argument_with_field_violations_and_writes_nothing(
     // SQL-looking text is data, stored verbatim.
     let sql = "'); DROP TABLE interview_answers; --";
     client
-        .submit_answer(authed(&user, submit(&session, 0, sql)))
+        .submit_answer(bearer(&user.access_token, submit(&session, 0, sql)))
         .await
         .unwrap();
     let stored: String = sqlx::query_scalar("SELECT answer_text FROM interview_answers")
@@ -180,8 +181,8 @@ async fn bad_input_is_invalid_argument_with_field_violations_and_writes_nothing(
         (10, "eyJ0IjoiMjAyNiJ9", vec!["page_token"]),
     ] {
         let err = client
-            .list_sessions(authed(
-                &user,
+            .list_sessions(bearer(
+                &user.access_token,
                 pb::ListSessionsRequest {
                     page_size: size,
                     page_token: token.into(),
@@ -205,23 +206,29 @@ async fn another_users_session_is_not_found_and_stays_untouched(pool: sqlx::PgPo
         .await;
 
     let err = client
-        .get_session(authed(&intruder, get(&session.id)))
+        .get_session(bearer(&intruder.access_token, get(&session.id)))
         .await
         .unwrap_err();
     assert_status(&err, Code::NotFound, &[]);
     let missing = client
-        .get_session(authed(&intruder, get(&uuid::Uuid::new_v4().to_string())))
+        .get_session(bearer(
+            &intruder.access_token,
+            get(&uuid::Uuid::new_v4().to_string()),
+        ))
         .await
         .unwrap_err();
     assert_eq!(err.message(), missing.message(), "existence must not leak");
     let err = client
-        .submit_answer(authed(&intruder, submit(&session, 0, "mine now")))
+        .submit_answer(bearer(
+            &intruder.access_token,
+            submit(&session, 0, "mine now"),
+        ))
         .await
         .unwrap_err();
     assert_status(&err, Code::NotFound, &[]);
     let err = client
-        .complete_session(authed(
-            &intruder,
+        .complete_session(bearer(
+            &intruder.access_token,
             pb::CompleteSessionRequest {
                 session_id: session.id.clone(),
             },
@@ -230,8 +237,8 @@ async fn another_users_session_is_not_found_and_stays_untouched(pool: sqlx::PgPo
         .unwrap_err();
     assert_status(&err, Code::NotFound, &[]);
     let err = client
-        .abandon_session(authed(
-            &intruder,
+        .abandon_session(bearer(
+            &intruder.access_token,
             pb::AbandonSessionRequest {
                 session_id: session.id.clone(),
             },
@@ -240,13 +247,16 @@ async fn another_users_session_is_not_found_and_stays_untouched(pool: sqlx::PgPo
         .unwrap_err();
     assert_status(&err, Code::NotFound, &[]);
     let theirs = client
-        .list_sessions(authed(&intruder, pb::ListSessionsRequest::default()))
+        .list_sessions(bearer(
+            &intruder.access_token,
+            pb::ListSessionsRequest::default(),
+        ))
         .await
         .unwrap()
         .into_inner();
     assert!(theirs.sessions.is_empty());
     let progress = client
-        .get_progress(authed(&intruder, pb::GetProgressRequest {}))
+        .get_progress(bearer(&intruder.access_token, pb::GetProgressRequest {}))
         .await
         .unwrap()
         .into_inner();
@@ -254,7 +264,7 @@ async fn another_users_session_is_not_found_and_stays_untouched(pool: sqlx::PgPo
     assert!(progress.by_type.is_empty());
 
     let after = client
-        .get_session(authed(&owner, get(&session.id)))
+        .get_session(bearer(&owner.access_token, get(&session.id)))
         .await
         .unwrap()
         .into_inner()
@@ -274,7 +284,7 @@ async fn another_users_session_is_not_found_and_stays_untouched(pool: sqlx::PgPo
     let mut crossed = submit(&session, 0, "an answer");
     crossed.question_id = other.questions[0].id.clone();
     let err = client
-        .submit_answer(authed(&owner, crossed))
+        .submit_answer(bearer(&owner.access_token, crossed))
         .await
         .unwrap_err();
     assert_status(&err, Code::NotFound, &[]);
@@ -291,11 +301,14 @@ async fn the_lifecycle_refuses_what_it_must(pool: sqlx::PgPool) {
 
     let first = answer_for(&session.questions[0]);
     client
-        .submit_answer(authed(&user, submit(&session, 0, &first)))
+        .submit_answer(bearer(&user.access_token, submit(&session, 0, &first)))
         .await
         .unwrap();
     let again = client
-        .submit_answer(authed(&user, submit(&session, 0, "second try")))
+        .submit_answer(bearer(
+            &user.access_token,
+            submit(&session, 0, "second try"),
+        ))
         .await
         .unwrap_err();
     assert_status(&again, Code::AlreadyExists, &[]);
@@ -304,7 +317,7 @@ async fn the_lifecycle_refuses_what_it_must(pool: sqlx::PgPool) {
         session_id: id.into(),
     };
     let done = client
-        .complete_session(authed(&user, complete(&session.id)))
+        .complete_session(bearer(&user.access_token, complete(&session.id)))
         .await
         .unwrap()
         .into_inner()
@@ -316,13 +329,13 @@ async fn the_lifecycle_refuses_what_it_must(pool: sqlx::PgPool) {
         done.questions[0].evaluation.as_ref().unwrap().score
     );
     let twice = client
-        .complete_session(authed(&user, complete(&session.id)))
+        .complete_session(bearer(&user.access_token, complete(&session.id)))
         .await
         .unwrap_err();
     assert_status(&twice, Code::FailedPrecondition, &[]);
     let abandon_done = client
-        .abandon_session(authed(
-            &user,
+        .abandon_session(bearer(
+            &user.access_token,
             pb::AbandonSessionRequest {
                 session_id: session.id.clone(),
             },
@@ -331,7 +344,7 @@ async fn the_lifecycle_refuses_what_it_must(pool: sqlx::PgPool) {
         .unwrap_err();
     assert_status(&abandon_done, Code::FailedPrecondition, &[]);
     let late = client
-        .submit_answer(authed(&user, submit(&session, 1, "late")))
+        .submit_answer(bearer(&user.access_token, submit(&session, 1, "late")))
         .await
         .unwrap_err();
     assert_status(&late, Code::FailedPrecondition, &[]);
@@ -341,8 +354,8 @@ async fn the_lifecycle_refuses_what_it_must(pool: sqlx::PgPool) {
         .create_session(&user, InterviewType::Behavioral, 30)
         .await;
     let abandoned = client
-        .abandon_session(authed(
-            &user,
+        .abandon_session(bearer(
+            &user.access_token,
             pb::AbandonSessionRequest {
                 session_id: other.id.clone(),
             },
@@ -355,7 +368,7 @@ async fn the_lifecycle_refuses_what_it_must(pool: sqlx::PgPool) {
     assert_eq!(abandoned.status(), SessionStatus::Abandoned);
     assert!(abandoned.overall_score.is_none());
     let err = client
-        .complete_session(authed(&user, complete(&other.id)))
+        .complete_session(bearer(&user.access_token, complete(&other.id)))
         .await
         .unwrap_err();
     assert_status(&err, Code::FailedPrecondition, &[]);
@@ -365,7 +378,7 @@ async fn the_lifecycle_refuses_what_it_must(pool: sqlx::PgPool) {
         .create_session(&user, InterviewType::Behavioral, 30)
         .await;
     let empty_done = client
-        .complete_session(authed(&user, complete(&empty.id)))
+        .complete_session(bearer(&user.access_token, complete(&empty.id)))
         .await
         .unwrap()
         .into_inner()
@@ -386,7 +399,7 @@ async fn the_lifecycle_refuses_what_it_must(pool: sqlx::PgPool) {
     .await
     .unwrap();
     let err = client
-        .submit_answer(authed(&user, submit(&timed, 0, "too late")))
+        .submit_answer(bearer(&user.access_token, submit(&timed, 0, "too late")))
         .await
         .unwrap_err();
     assert_status(&err, Code::FailedPrecondition, &[]);
@@ -408,8 +421,8 @@ async fn list_pages_newest_first_with_a_status_filter(pool: sqlx::PgPool) {
         );
     }
     client
-        .abandon_session(authed(
-            &user,
+        .abandon_session(bearer(
+            &user.access_token,
             pb::AbandonSessionRequest {
                 session_id: created[1].clone(),
             },
@@ -422,8 +435,8 @@ async fn list_pages_newest_first_with_a_status_filter(pool: sqlx::PgPool) {
     let mut pages = 0;
     loop {
         let page = client
-            .list_sessions(authed(
-                &user,
+            .list_sessions(bearer(
+                &user.access_token,
                 pb::ListSessionsRequest {
                     page_size: 2,
                     page_token: token.clone(),
@@ -446,8 +459,8 @@ async fn list_pages_newest_first_with_a_status_filter(pool: sqlx::PgPool) {
     assert_eq!(seen, newest_first);
 
     let abandoned = client
-        .list_sessions(authed(
-            &user,
+        .list_sessions(bearer(
+            &user.access_token,
             pb::ListSessionsRequest {
                 page_size: 0,
                 page_token: String::new(),
@@ -462,8 +475,8 @@ async fn list_pages_newest_first_with_a_status_filter(pool: sqlx::PgPool) {
 
     // A token made for one filter is refused with another.
     let first = client
-        .list_sessions(authed(
-            &user,
+        .list_sessions(bearer(
+            &user.access_token,
             pb::ListSessionsRequest {
                 page_size: 1,
                 page_token: String::new(),
@@ -474,8 +487,8 @@ async fn list_pages_newest_first_with_a_status_filter(pool: sqlx::PgPool) {
         .unwrap()
         .into_inner();
     let err = client
-        .list_sessions(authed(
-            &user,
+        .list_sessions(bearer(
+            &user.access_token,
             pb::ListSessionsRequest {
                 page_size: 1,
                 page_token: first.next_page_token,
@@ -501,7 +514,7 @@ async fn concurrent_answers_to_one_question_store_one_answer_and_one_evaluation(
     let mut calls = tokio::task::JoinSet::new();
     for _ in 0..50 {
         let mut client = stack.session_client().await;
-        let request = authed(&user, submit(&session, 0, &text));
+        let request = bearer(&user.access_token, submit(&session, 0, &text));
         calls.spawn(async move { client.submit_answer(request).await.map(|_| ()) });
     }
     let (mut ok, mut exists) = (0, 0);
@@ -536,16 +549,16 @@ async fn completing_while_answers_arrive_ends_consistent(pool: sqlx::PgPool) {
     let mut calls = tokio::task::JoinSet::new();
     for i in 0..session.questions.len() {
         let mut client = stack.session_client().await;
-        let request = authed(
-            &user,
+        let request = bearer(
+            &user.access_token,
             submit(&session, i, &answer_for(&session.questions[i])),
         );
         calls.spawn(async move { client.submit_answer(request).await.map(|_| ()) });
     }
     let mut client = stack.session_client().await;
     let completed = client
-        .complete_session(authed(
-            &user,
+        .complete_session(bearer(
+            &user.access_token,
             pb::CompleteSessionRequest {
                 session_id: session.id.clone(),
             },
@@ -559,8 +572,8 @@ async fn completing_while_answers_arrive_ends_consistent(pool: sqlx::PgPool) {
     if let Err(status) = &completed {
         assert_eq!(status.code(), Code::FailedPrecondition, "{status:?}");
         client
-            .complete_session(authed(
-                &user,
+            .complete_session(bearer(
+                &user.access_token,
                 pb::CompleteSessionRequest {
                     session_id: session.id.clone(),
                 },

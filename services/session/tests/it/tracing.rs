@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex};
 
 use interview_coach_proto::{common::v1::InterviewType, session::v1 as pb};
-use interview_coach_testkit::{Stack, answer_for, authed};
+use interview_coach_testkit::{Stack, answer_for, bearer};
 use opentelemetry_proto::tonic::{
     collector::trace::v1::{
         ExportTraceServiceRequest, ExportTraceServiceResponse,
@@ -70,8 +70,8 @@ async fn submit_answer_is_one_trace_across_session_and_evaluation(pool: sqlx::Pg
     let response = stack
         .session_client()
         .await
-        .submit_answer(authed(
-            &user,
+        .submit_answer(bearer(
+            &user.access_token,
             pb::SubmitAnswerRequest {
                 session_id: session.id.clone(),
                 question_id: question.id.clone(),

@@ -1,84 +1,14 @@
-//! Shared test helpers: the service in-process on port 0 over a fresh database, an
-//! authenticated client, fixture rows, and field-violation extraction.
+//! Fixtures of the evaluation tests: the rows the other services own, inserted with SQL,
+//! and a valid EvaluateAnswer request over them. The service itself is started by
+//! `interview_coach_testkit::EvaluationApp`.
 #![allow(dead_code)]
 
-use std::time::Duration;
-
-use evaluation_service::{Application, Settings, llm::LlmSettings};
-use interview_coach_common::probe::wait_until_serving;
 use interview_coach_proto::{
     common::v1::{Difficulty, InterviewType},
-    evaluation::v1::{self as pb, evaluation_service_client::EvaluationServiceClient},
+    evaluation::v1 as pb,
 };
 use sqlx::PgPool;
-use tonic::{Request, Status, metadata::MetadataValue, transport::Channel};
-use tonic_types::StatusExt;
 use uuid::Uuid;
-
-/// The service credential of the test servers.
-pub const TOKEN: &str = "test-service-token-0123456789";
-
-/// A running service.
-pub struct TestApp {
-    pub url: String,
-    pub client: EvaluationServiceClient<Channel>,
-    pub pool: PgPool,
-}
-
-impl TestApp {
-    /// Starts the service without an LLM.
-    pub async fn spawn(pool: PgPool) -> Self {
-        Self::spawn_with(pool, None).await
-    }
-
-    /// Starts the service with `llm` (e.g. a wiremock server).
-    pub async fn spawn_with(pool: PgPool, llm: Option<LlmSettings>) -> Self {
-        let mut settings = Settings::for_tests(TOKEN);
-        settings.llm = llm;
-        let app = Application::build_with_pool(settings, pool.clone())
-            .await
-            .expect("service builds");
-        let url = format!("http://127.0.0.1:{}", app.port());
-        tokio::spawn(app.run_until_stopped(std::future::pending()));
-        assert!(
-            wait_until_serving(&url, Duration::from_secs(15)).await,
-            "service never became SERVING"
-        );
-        let client = EvaluationServiceClient::connect(url.clone())
-            .await
-            .expect("connects");
-        Self { url, client, pool }
-    }
-}
-
-/// `message` with the service credential attached.
-pub fn authed<T>(message: T) -> Request<T> {
-    with_bearer(message, TOKEN)
-}
-
-/// `message` with `authorization: Bearer <token>`.
-pub fn with_bearer<T>(message: T, token: &str) -> Request<T> {
-    let mut request = Request::new(message);
-    request.metadata_mut().insert(
-        "authorization",
-        MetadataValue::try_from(format!("Bearer {token}")).unwrap(),
-    );
-    request
-}
-
-/// The fields named by the INVALID_ARGUMENT status, sorted.
-pub fn violated_fields(status: &Status) -> Vec<String> {
-    assert_eq!(status.code(), tonic::Code::InvalidArgument, "{status:?}");
-    let mut fields: Vec<String> = status
-        .get_details_bad_request()
-        .expect("bad request details")
-        .field_violations
-        .into_iter()
-        .map(|v| v.field)
-        .collect();
-    fields.sort();
-    fields
-}
 
 /// Rows owned by the other services, inserted with SQL as fixtures.
 #[derive(Clone, Copy, Debug)]
