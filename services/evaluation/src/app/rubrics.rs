@@ -28,6 +28,7 @@ pub struct Rubrics {
     pool: PgPool,
     stored: Arc<Cache<RubricDigest, ()>>,
     remembered: Arc<Cache<RubricDigest, Rubric>>,
+    writing: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl std::fmt::Debug for Rubrics {
@@ -47,16 +48,29 @@ impl Rubrics {
             pool,
             stored: Arc::new(Cache::new(STORED_DIGESTS)),
             remembered: Arc::new(Cache::new(REMEMBERED_RUBRICS)),
+            writing: Arc::default(),
         }
     }
 
     /// Stores those of `rubrics` not known to be stored, in one statement.
     pub async fn store(&self, rubrics: &[(RubricDigest, &Rubric)]) -> Result<(), EvaluationError> {
-        let new: Vec<(RubricDigest, &Rubric)> = rubrics
+        if rubrics
+            .iter()
+            .all(|(digest, _)| self.stored.get(digest).is_some())
+        {
+            return Ok(());
+        }
+        // One store at a time in a process: concurrent first calls would write the same rows
+        // and wait on each other's commits. Rows go in digest order, so writers in other
+        // replicas take the same rows' locks in the same order and cannot deadlock.
+        let _one_writer = self.writing.lock().await;
+        let mut new: Vec<(RubricDigest, &Rubric)> = rubrics
             .iter()
             .filter(|(digest, _)| self.stored.get(digest).is_none())
             .map(|(digest, rubric)| (digest.clone(), *rubric))
             .collect();
+        new.sort_by(|a, b| a.0.cmp(&b.0));
+        new.dedup_by(|a, b| a.0 == b.0);
         if new.is_empty() {
             return Ok(());
         }

@@ -284,3 +284,43 @@ async fn the_rubric_digest_stands_for_the_rubric(pool: PgPool) {
     .unwrap_err();
     assert_eq!(violated_fields(&malformed), ["rubric_digest"]);
 }
+
+/// Many first GenerateQuestions at once, in two replicas, store overlapping sets of rubrics:
+/// every call succeeds (no deadlock between writers of the same rows) and each rubric is one
+/// row.
+#[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
+async fn concurrent_first_questions_store_each_rubric_once(pool: PgPool) {
+    let replicas = [
+        EvaluationApp::spawn(pool.clone()).await,
+        EvaluationApp::spawn(pool.clone()).await,
+    ];
+    let mut calls = tokio::task::JoinSet::new();
+    for i in 0..24 {
+        let mut client = replicas[i % 2].client.clone();
+        calls.spawn(async move {
+            client
+                .generate_questions(bearer(
+                    SERVICE_TOKEN,
+                    pb::GenerateQuestionsRequest {
+                        interview_type: 1,
+                        difficulty: 2,
+                        count: 10,
+                        exclude_keys: vec![],
+                    },
+                ))
+                .await
+                .map(|r| r.into_inner().questions)
+        });
+    }
+    let mut digests = std::collections::HashSet::new();
+    while let Some(result) = calls.join_next().await {
+        for q in result.unwrap().unwrap() {
+            digests.insert(q.rubric_digest);
+        }
+    }
+    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM question_rubrics")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(rows, digests.len() as i64);
+}
