@@ -47,6 +47,15 @@ pub struct DatabaseSettings {
 }
 
 impl DatabaseSettings {
+    /// Applies the pending migrations to `pool` when `MIGRATE` asks for it.
+    pub async fn migrate_if_asked(&self, pool: &PgPool) -> Result<(), MigrateError> {
+        if self.migrate {
+            migrate(pool).await?;
+            tracing::info!("migrations applied");
+        }
+        Ok(())
+    }
+
     /// Reads the settings; `DATABASE_URL` is required.
     pub fn from_env() -> Result<Self, ConfigError> {
         let max_connections = config::check_range(

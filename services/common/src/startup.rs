@@ -72,6 +72,22 @@ impl Background {
     }
 }
 
+/// Why a shell could not bind or serve.
+#[derive(Debug, thiserror::Error)]
+pub enum ShellError {
+    /// The listener cannot be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address asked for.
+        addr: std::net::SocketAddr,
+        /// Why it failed.
+        source: std::io::Error,
+    },
+    /// The server failed while serving.
+    #[error("server: {0}")]
+    Serve(#[from] tonic::transport::Error),
+}
+
 /// A built service: bound to its port, not yet serving.
 pub struct Shell {
     server: GrpcServer,
@@ -89,9 +105,15 @@ impl Shell {
         reflection: Reflection,
         routes: Routes,
         pool: PgPool,
-    ) -> std::io::Result<Self> {
+    ) -> Result<Self, ShellError> {
+        let server = GrpcServer::bind(settings, reflection)
+            .await
+            .map_err(|source| ShellError::Bind {
+                addr: settings.listen_addr,
+                source,
+            })?;
         Ok(Self {
-            server: GrpcServer::bind(settings, reflection).await?,
+            server,
             routes,
             pool,
             drain_timeout: settings.drain_timeout,
@@ -119,7 +141,7 @@ impl Shell {
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send,
-    ) -> Result<(), tonic::transport::Error> {
+    ) -> Result<(), ShellError> {
         let result = self.server.run(self.routes, self.pool, shutdown).await;
         if !self.background.stop(self.drain_timeout).await {
             tracing::warn!(
@@ -127,7 +149,7 @@ impl Shell {
                 "background tasks still running after the drain bound"
             );
         }
-        result
+        Ok(result?)
     }
 }
 

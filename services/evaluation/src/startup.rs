@@ -3,7 +3,10 @@
 use std::{future::Future, sync::Arc};
 
 use interview_coach_common::{
-    config::ConfigError, db, server::Reflection, service_auth::ServiceCredential, startup::Shell,
+    config::ConfigError,
+    server::Reflection,
+    service_auth::ServiceCredential,
+    startup::{Shell, ShellError},
 };
 use interview_coach_proto::evaluation::v1::evaluation_service_server::{
     EvaluationServiceServer, SERVICE_NAME,
@@ -41,17 +44,9 @@ pub enum ApplicationError {
     /// The LLM client cannot be built.
     #[error("LLM client: {0}")]
     LlmClient(#[from] ClientBuildError),
-    /// The listener cannot be bound.
-    #[error("cannot listen on {addr}: {source}")]
-    Bind {
-        /// The address.
-        addr: std::net::SocketAddr,
-        /// Why.
-        source: std::io::Error,
-    },
-    /// The server failed.
-    #[error("server: {0}")]
-    Serve(#[from] tonic::transport::Error),
+    /// The listener cannot be bound, or the server failed.
+    #[error(transparent)]
+    Shell(#[from] ShellError),
 }
 
 /// A built service, bound to its port, not yet serving.
@@ -79,10 +74,7 @@ impl Application {
         cues::validate()?;
         let bank = Arc::new(Bank::builtin()?);
         tracing::info!(questions = bank.all().len(), "question bank loaded");
-        if settings.database.migrate {
-            db::migrate(&pool).await?;
-            tracing::info!("migrations applied");
-        }
+        settings.database.migrate_if_asked(&pool).await?;
         let llm = match &settings.llm {
             Some(llm) => {
                 let client = LlmClient::new(llm)?;
@@ -124,8 +116,7 @@ impl Application {
             Routes::new(service),
             pool,
         )
-        .await
-        .map_err(|source| ApplicationError::Bind { addr, source })?;
+        .await?;
         tracing::info!(%addr, port = shell.port(), "evaluation-service listening");
         Ok(Self { shell })
     }

@@ -3,7 +3,11 @@
 use std::{future::Future, sync::Arc, time::Duration};
 
 use chrono::Utc;
-use interview_coach_common::{config::ConfigError, db, server::Reflection, startup::Shell};
+use interview_coach_common::{
+    config::ConfigError,
+    server::Reflection,
+    startup::{Shell, ShellError},
+};
 use interview_coach_proto::identity::v1::identity_service_server::{
     IdentityServiceServer, SERVICE_NAME,
 };
@@ -41,14 +45,9 @@ pub enum ApplicationError {
     /// bcrypt cannot run (the dummy hash failed).
     #[error("password hashing: {0}")]
     Hashing(#[from] HashError),
-    /// The listener cannot be bound.
-    #[error("cannot listen on {addr}: {source}")]
-    Bind {
-        addr: std::net::SocketAddr,
-        source: std::io::Error,
-    },
-    #[error("server: {0}")]
-    Serve(#[from] tonic::transport::Error),
+    /// The listener cannot be bound, or the server failed.
+    #[error(transparent)]
+    Shell(#[from] ShellError),
 }
 
 /// A built service, bound to its port, not yet serving.
@@ -70,10 +69,7 @@ impl Application {
         settings: Settings,
         pool: PgPool,
     ) -> Result<Self, ApplicationError> {
-        if settings.database.migrate {
-            db::migrate(&pool).await?;
-            tracing::info!("migrations applied");
-        }
+        settings.database.migrate_if_asked(&pool).await?;
 
         let token_settings = settings.tokens;
         let keys = Arc::new(match token_settings.signing_keys {
@@ -137,8 +133,7 @@ impl Application {
             Routes::new(service),
             pool,
         )
-        .await
-        .map_err(|source| ApplicationError::Bind { addr, source })?;
+        .await?;
         tracing::info!(%addr, port = shell.port(), "identity-service listening");
         Ok(Self { shell })
     }

@@ -3,8 +3,11 @@
 use std::{future::Future, sync::Arc, time::Duration};
 
 use interview_coach_common::{
-    auth::TokenVerifier, config::ConfigError, db, server::Reflection,
-    service_auth::ServiceCredential, startup::Shell,
+    auth::TokenVerifier,
+    config::ConfigError,
+    server::Reflection,
+    service_auth::ServiceCredential,
+    startup::{Shell, ShellError},
 };
 use interview_coach_proto::{
     identity::v1::identity_service_client::IdentityServiceClient,
@@ -39,15 +42,9 @@ pub enum ApplicationError {
     /// A downstream URL is not a URL.
     #[error("invalid configuration: {0}: not a valid URL")]
     Url(&'static str),
-    /// The listener cannot be bound.
-    #[error("cannot listen on {addr}: {source}")]
-    Bind {
-        addr: std::net::SocketAddr,
-        source: std::io::Error,
-    },
-    /// The server failed.
-    #[error("server: {0}")]
-    Serve(#[from] tonic::transport::Error),
+    /// The listener cannot be bound, or the server failed.
+    #[error(transparent)]
+    Shell(#[from] ShellError),
 }
 
 /// A built service: listening, not yet serving.
@@ -81,9 +78,7 @@ impl Application {
         settings: Settings,
         pool: PgPool,
     ) -> Result<Self, ApplicationError> {
-        if settings.database.migrate {
-            db::migrate(&pool).await?;
-        }
+        settings.database.migrate_if_asked(&pool).await?;
 
         let verifier = TokenVerifier::new(&settings.jwt_issuer, &settings.jwt_audience);
         let identity = IdentityServiceClient::new(channel(&settings.identity_url, "IDENTITY_URL")?);
@@ -125,8 +120,7 @@ impl Application {
             Routes::new(api),
             pool,
         )
-        .await
-        .map_err(|source| ApplicationError::Bind { addr, source })?;
+        .await?;
         tracing::info!(%addr, port = shell.port(), "session-service listening");
         Ok(Self {
             shell,
