@@ -30,6 +30,9 @@ const SOURCES: [(InterviewType, &str); 3] = [
     ),
 ];
 
+/// Red flags of conduct for questions without a rubric.
+const CONDUCT: &str = include_str!("../bank/conduct.json");
+
 /// Questions each type × difficulty must have in the built-in bank.
 pub const MIN_PER_CELL: usize = 15;
 /// Hints each question must have.
@@ -152,6 +155,15 @@ struct RawRedFlag {
     severity: String,
 }
 
+/// Red flags of conduct that hold for any story, whatever the question.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConduct {
+    #[serde(rename = "about")]
+    _about: String,
+    behavioral: Vec<RawRedFlag>,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawTopic {
@@ -168,6 +180,9 @@ pub struct Bank {
     by_digest: HashMap<RubricDigest, usize>,
     /// Per question, the stems of its subject (text, hints, key point names).
     subjects: Vec<HashSet<String>>,
+    /// Bad conduct any story can show (blame, secrecy, spin): red flags of every
+    /// behavioral question without a rubric of its own.
+    conduct: Vec<RedFlag>,
 }
 
 /// Similarity at which a bank question is about the same subject as another question.
@@ -201,7 +216,8 @@ impl Bank {
     /// the key points sent; else the bank question whose text is exactly `question`; else
     /// one derived from the question and hints, with the red flags of the bank questions of
     /// `kind` about the same subject (a red flag names a wrong claim about a subject, so it
-    /// holds wherever that subject is asked about).
+    /// holds wherever that subject is asked about) and, for a story, the conduct red flags
+    /// (blame, secrecy, spin are wrong in any story).
     pub fn rubric_for(
         &self,
         sent: SentRubric,
@@ -232,6 +248,13 @@ impl Bank {
                     .similar(kind, question, hints)
                     .into_iter()
                     .flat_map(|(q, _)| q.red_flags.iter().cloned())
+                    .chain(
+                        (kind == InterviewType::Behavioral)
+                            .then_some(&self.conduct)
+                            .into_iter()
+                            .flatten()
+                            .cloned(),
+                    )
                     .collect(),
                 ..Rubric::derived(question, hints)
             },
@@ -240,7 +263,10 @@ impl Bank {
 
     /// The embedded bank, validated with the full rules.
     pub fn builtin() -> Result<Self, BankError> {
-        Self::parse(&SOURCES, MIN_PER_CELL)
+        Ok(Self {
+            conduct: conduct(CONDUCT)?,
+            ..Self::parse(&SOURCES, MIN_PER_CELL)?
+        })
     }
 
     /// Parses and validates `sources` (type, JSON text), requiring `min_per_cell`
@@ -311,6 +337,7 @@ impl Bank {
             by_text,
             by_digest,
             subjects,
+            conduct: Vec::new(),
         })
     }
 
@@ -378,6 +405,37 @@ impl Bank {
     }
 }
 
+fn red_flag(f: &RawRedFlag) -> Result<RedFlag, String> {
+    let severity = Severity::parse(&f.severity)
+        .ok_or_else(|| format!("red flag {:?}: severity major or minor", f.claim))?;
+    RedFlag::from_source(RedFlagSource {
+        claim: f.claim.clone(),
+        correction: f.correction.clone(),
+        patterns: f.patterns.clone(),
+        severity,
+    })
+    .map_err(|err| format!("red flag {:?}: {err}", f.claim))
+}
+
+/// The conduct red flags of `conduct.json`.
+fn conduct(json: &str) -> Result<Vec<RedFlag>, BankError> {
+    let raw: RawConduct = serde_json::from_str(json).map_err(|source| BankError::Json {
+        file: "conduct.json".to_owned(),
+        source,
+    })?;
+    let fail = |reason: String| BankError::Question {
+        id: "conduct".to_owned(),
+        reason,
+    };
+    if raw.behavioral.is_empty() {
+        return Err(fail("no behavioral red flags".to_owned()));
+    }
+    raw.behavioral
+        .iter()
+        .map(|f| red_flag(f).map_err(fail))
+        .collect()
+}
+
 fn validate(kind: InterviewType, raw: RawQuestion) -> Result<BankQuestion, BankError> {
     let fail = |reason: String| BankError::Question {
         id: raw.id.clone(),
@@ -441,17 +499,7 @@ fn validate(kind: InterviewType, raw: RawQuestion) -> Result<BankQuestion, BankE
     let red_flags = raw
         .red_flags
         .iter()
-        .map(|f| {
-            let severity = Severity::parse(&f.severity)
-                .ok_or_else(|| fail(format!("red flag {:?}: severity major or minor", f.claim)))?;
-            RedFlag::from_source(RedFlagSource {
-                claim: f.claim.clone(),
-                correction: f.correction.clone(),
-                patterns: f.patterns.clone(),
-                severity,
-            })
-            .map_err(|err| fail(format!("red flag {:?}: {err}", f.claim)))
-        })
+        .map(|f| red_flag(f).map_err(fail))
         .collect::<Result<Vec<_>, _>>()?;
     let topic = match (kind, &raw.topic) {
         (InterviewType::Behavioral, Some(t)) => {
@@ -700,6 +748,50 @@ mod tests {
         assert_eq!(
             borrowed.red_flags,
             bank.by_key("system-design-easy-11").unwrap().red_flags
+        );
+    }
+
+    #[test]
+    fn a_story_without_a_rubric_is_held_to_the_conduct_red_flags() {
+        let bank = Bank::builtin().unwrap();
+        let question = "Tell me about a time you disagreed with a decision your team made.";
+        let story = bank.rubric_for(
+            SentRubric::default(),
+            None,
+            question,
+            &[],
+            InterviewType::Behavioral,
+        );
+        assert_eq!(story.origin, RubricOrigin::Derived);
+        assert_eq!(story.red_flags, bank.conduct);
+        let claims = |answer: &str| -> Vec<String> {
+            crate::scoring::red_flags_in(&story, answer)
+                .into_iter()
+                .map(|r| r.flag.claim().to_owned())
+                .collect()
+        };
+        let secret = claims(
+            "I agreed in the meeting, then quietly built it my own way and didn't mention it \
+             in the reviews.",
+        );
+        assert_eq!(
+            secret,
+            ["Worked around the team in secret or kept the facts from them"]
+        );
+        let blame = claims("The delay was not our fault: the problem was on the platform side.");
+        assert_eq!(blame, ["Blamed others instead of owning the outcome"]);
+        let owned = claims(
+            "I didn't blame the platform team; I told the client that day what had slipped, \
+             why, and the new date.",
+        );
+        assert!(owned.is_empty(), "{owned:?}");
+        // A technical question has no conduct flags.
+        let technical = bank.rubric_for(SentRubric::default(), None, question, &[], KIND);
+        assert!(
+            technical
+                .red_flags
+                .iter()
+                .all(|f| !bank.conduct.contains(f))
         );
     }
 }

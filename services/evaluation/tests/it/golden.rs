@@ -12,7 +12,7 @@ use serde_json::Value;
 const MARGIN: f64 = 0.02;
 const HELD_OUT_SPEARMAN: f64 = 0.75;
 const TUNING_SPEARMAN: f64 = 0.73;
-const NO_RUBRIC_SPEARMAN: f64 = 0.35;
+const NO_RUBRIC_SPEARMAN: f64 = 0.37;
 const HELD_OUT_EXCELLENT_MIN: f64 = 5.7;
 const HELD_OUT_GOOD_MEAN: f64 = 5.9;
 const ORIGINAL_SPEARMAN: f64 = 0.75;
