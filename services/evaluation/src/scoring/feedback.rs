@@ -176,6 +176,13 @@ pub(super) fn summary(p: &Parts<'_>) -> String {
             }
         ));
     }
+    if p.breakdown.capped_by == Cap::Generic {
+        out.push_str(&format!(
+            "Few of its words are its own: most are generic or the question's, with no mechanism \
+             stated, so the score is held at {:.1}. ",
+            p.breakdown.cap
+        ));
+    }
     if p.keyword_list {
         out.push_str(&format!(
             "It lists terms without saying how they work or fit together, so the score is held at {:.1}. ",

@@ -103,6 +103,8 @@ pub enum Cap {
     OffTopicStory,
     /// Mostly generic filler.
     Filler,
+    /// Few words of its own: generic words and the question's, no mechanism.
+    Generic,
     /// Terms listed without statements.
     KeywordList,
     /// A behavioral answer that tells no story: generic words about how one behaves.
@@ -202,6 +204,13 @@ const NO_STORY_DENSITY: f64 = 0.25;
 const NO_STORY_ACTIONS: usize = 3;
 const NO_STORY_CAP: f64 = 3.5;
 const KEYWORD_LIST_CAP: f64 = 2.5;
+/// An answer to a question with a real rubric whose words are this little its own (not
+/// generic, not the question's) restates the question in general terms: fair at best, like
+/// filler. Strong answers' density is 0.13 and up on the tuning set, filler's 0.05–0.19, so
+/// the cap only takes the emptiest. A derived rubric is made of the question's own words,
+/// which an on-subject answer reuses, so it is not held to this.
+const GENERIC_DENSITY: f64 = 0.10;
+const GENERIC_CAP: f64 = 5.0;
 
 fn target_words(kind: InterviewType, difficulty: Difficulty) -> usize {
     let (easy, medium, hard) = match kind {
@@ -447,6 +456,14 @@ pub fn assess(question: &Question<'_>, answer: &str) -> Assessment {
             Cap::Filler,
             if filler_share >= FILLER_SHARE {
                 FILLER_CAP
+            } else {
+                10.0
+            },
+        ),
+        (
+            Cap::Generic,
+            if rubric.origin != RubricOrigin::Derived && substance_density < GENERIC_DENSITY {
+                GENERIC_CAP
             } else {
                 10.0
             },

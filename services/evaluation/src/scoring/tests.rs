@@ -448,3 +448,43 @@ fn a_well_told_story_about_another_subject_is_poor() {
         a.verdict.feedback
     );
 }
+
+#[test]
+fn an_answer_in_general_words_only_is_held_at_fair() {
+    let text = "Design an in-memory cache with a memory limit, eviction, expiry and thread safety.";
+    let hints: Vec<String> = Vec::new();
+    let rubric = Rubric::from_points(
+        vec![
+            kp("eviction", &["eviction", "evict"]),
+            kp("expiry", &["expiry", "expire", "ttl"]),
+            kp("memory limit", &["memory limit"]),
+            kp("thread safety", &["thread safety", "thread safe"]),
+        ],
+        RubricOrigin::Request,
+    );
+    let q = question(InterviewType::SystemDesign, text, &hints, &rubric);
+    let vague = "The in-memory cache keeps its data in memory under the memory limit. Eviction \
+        is what the cache does at the memory limit, and expiry is what it does when data should \
+        expire. Thread safety keeps the cache safe when a thread uses it. So the design is an \
+        in-memory cache with a memory limit, eviction, expiry and thread safety.";
+    let assessment = assess(&q, vague);
+    let breakdown = assessment.breakdown.expect("scored, not gated");
+    assert!(breakdown.coverage > 0.5, "{breakdown:?}");
+    assert!(
+        breakdown.substance_density < super::GENERIC_DENSITY,
+        "{breakdown:?}"
+    );
+    assert_eq!(breakdown.capped_by, super::Cap::Generic, "{breakdown:?}");
+    assert!(assessment.verdict.score.as_f64() <= super::GENERIC_CAP);
+    assert!(
+        assessment
+            .verdict
+            .feedback
+            .contains("Few of its words are its own")
+    );
+    // A derived rubric is made of the question's words: it is not held to the rule.
+    let derived = Rubric::derived(text, &hints);
+    let q = question(InterviewType::SystemDesign, text, &hints, &derived);
+    let breakdown = assess(&q, vague).breakdown.expect("scored, not gated");
+    assert_ne!(breakdown.capped_by, super::Cap::Generic);
+}

@@ -11,7 +11,7 @@ use serde_json::Value;
 /// Today's level, less a margin for harmless changes of order among near-ties.
 const MARGIN: f64 = 0.02;
 const HELD_OUT_SPEARMAN: f64 = 0.75;
-const TUNING_SPEARMAN: f64 = 0.73;
+const TUNING_SPEARMAN: f64 = 0.76;
 const NO_RUBRIC_SPEARMAN: f64 = 0.37;
 const HELD_OUT_EXCELLENT_MIN: f64 = 5.7;
 const HELD_OUT_GOOD_MEAN: f64 = 5.9;
