@@ -243,21 +243,22 @@ impl Bank {
         }
         match self.by_text(question) {
             Some(q) => q.rubric(),
-            None => Rubric {
-                red_flags: self
-                    .similar(kind, question, hints)
-                    .into_iter()
-                    .flat_map(|(q, _)| q.red_flags.iter().cloned())
-                    .chain(
-                        (kind == InterviewType::Behavioral)
-                            .then_some(&self.conduct)
-                            .into_iter()
-                            .flatten()
-                            .cloned(),
-                    )
-                    .collect(),
-                ..Rubric::derived(question, hints)
-            },
+            None => {
+                let conduct: &[RedFlag] = if kind == InterviewType::Behavioral {
+                    &self.conduct
+                } else {
+                    &[]
+                };
+                Rubric {
+                    red_flags: self
+                        .similar(kind, question, hints)
+                        .into_iter()
+                        .flat_map(|(q, _)| q.red_flags.iter().cloned())
+                        .chain(conduct.iter().cloned())
+                        .collect(),
+                    ..Rubric::derived(question, hints)
+                }
+            }
         }
     }
 

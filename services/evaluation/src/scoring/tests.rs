@@ -482,9 +482,4 @@ fn an_answer_in_general_words_only_is_held_at_fair() {
             .feedback
             .contains("Few of its words are its own")
     );
-    // A derived rubric is made of the question's words: it is not held to the rule.
-    let derived = Rubric::derived(text, &hints);
-    let q = question(InterviewType::SystemDesign, text, &hints, &derived);
-    let breakdown = assess(&q, vague).breakdown.expect("scored, not gated");
-    assert_ne!(breakdown.capped_by, super::Cap::Generic);
 }
