@@ -18,9 +18,9 @@ pub fn check_bank(bank: &Bank) -> Vec<String> {
         let reference = &q.reference_answer;
         let analysed = text::Text::new(reference);
         let shapes = sentences::basic_shapes(reference, &analysed);
-        let mut question = text::content_stems(&text::tokenize(&q.text));
+        let mut question = text::content_stems(text::tokenize(&q.text));
         for hint in &q.hints {
-            question.extend(text::content_stems(&text::tokenize(hint)));
+            question.extend(text::content_stems(text::tokenize(hint)));
         }
         let covered = coverage::measure(
             &rubric,

@@ -4,7 +4,7 @@
 //! hints, examples and the rubric (key points, reference answer, red flags, and for
 //! behavioral questions the topic).
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet};
 
 use interview_coach_common::domain::{Difficulty, InterviewType};
 use serde::Deserialize;

@@ -2,7 +2,9 @@
 //! build time, compiled once, and checked by [`validate`] at start-up (the service refuses
 //! to start on a broken list) and in a test. Scoring reads them through [`cues`].
 
-use std::{collections::HashSet, sync::LazyLock};
+use std::sync::LazyLock;
+
+use foldhash::{HashSet, HashSetExt};
 
 use aho_corasick::AhoCorasick;
 use interview_coach_common::domain::InterviewType;

@@ -9,10 +9,11 @@
 //! states an idea rather than one exact wording.
 
 use std::{
-    collections::{HashMap, HashSet},
     ops::Range,
     sync::{LazyLock, RwLock},
 };
+
+use foldhash::{HashMap, HashSet};
 
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::Deserialize;
@@ -179,7 +180,11 @@ fn ends_sentence(text: &str, i: usize, c: char) -> bool {
 /// own; "e.g." and "i.e." do not end a sentence.
 pub fn tokenize(text: &str) -> Vec<Token> {
     // Same byte lengths, so offsets still point into `text`.
-    let text = text.replace('²', "^2").replace('³', "^3");
+    let text: std::borrow::Cow<'_, str> = if text.contains(['²', '³']) {
+        text.replace('²', "^2").replace('³', "^3").into()
+    } else {
+        text.into()
+    };
     let mut out = Tokens::default();
     let mut chars = text.char_indices().peekable();
     while let Some((start, c)) = chars.next() {
@@ -676,12 +681,13 @@ pub fn patterns<S: AsRef<str>>(phrases: &[S]) -> Vec<TermPattern> {
         .collect()
 }
 
-/// The distinct stems of the content words of `tokens`.
-pub fn content_stems(tokens: &[Token]) -> HashSet<String> {
+/// The distinct stems of the content words of `tokens` (taken: their stems move into the
+/// set rather than being copied).
+pub fn content_stems(tokens: Vec<Token>) -> HashSet<String> {
     tokens
-        .iter()
+        .into_iter()
         .filter(|t| t.is_content() && !t.is_number())
-        .map(|t| t.stem.clone())
+        .map(|t| t.stem)
         .collect()
 }
 

@@ -5,10 +5,11 @@
 //! Which one applies to a question is the bank's to say (`Bank::rubric_for`).
 
 use std::{
-    collections::{HashMap, HashSet},
     hash::Hash,
     sync::{Arc, LazyLock, RwLock},
 };
+
+use foldhash::{HashMap, HashSet, HashSetExt};
 
 use interview_coach_common::text::is_blank;
 use sha2::{Digest, Sha256};
@@ -173,7 +174,7 @@ impl KeyPoint {
         source.follow_up = source.follow_up.trim().to_owned();
         source.weight = source.weight.max(1);
         Ok(Self(Arc::new(CompiledPoint {
-            own_stems: text::content_stems(&text::tokenize(&source.point)),
+            own_stems: text::content_stems(text::tokenize(&source.point)),
             source,
             patterns,
         })))

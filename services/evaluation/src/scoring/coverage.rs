@@ -4,7 +4,7 @@
 //! when most of the point's own words are there instead of one of its terms. Points are
 //! weighted by the rubric (the core ideas weigh most).
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use super::sentences::Shape;
 
@@ -243,7 +243,7 @@ mod tests {
         let text = Text::new(answer);
         let shapes = sentences::basic_shapes(answer, &text);
         let question =
-            crate::analysis::text::content_stems(&crate::analysis::text::tokenize(question));
+            crate::analysis::text::content_stems(crate::analysis::text::tokenize(question));
         let context = Context {
             shapes: &shapes,
             filler_phrases: &sentences::filler_phrase_sentences(&text),

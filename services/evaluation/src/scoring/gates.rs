@@ -2,7 +2,7 @@
 //! any other scoring (and they never reach an LLM). In order: instructions to the grader,
 //! "I don't know", gibberish, too short, the question pasted back, off-topic.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use super::coverage::Coverage;
 
@@ -67,14 +67,35 @@ pub struct GateInput<'a> {
     pub coverage: &'a Coverage,
 }
 
+/// What several gates compute from the answer, computed once.
+struct Derived<'a> {
+    /// [`normalized`] answer.
+    normalized: String,
+    /// The answer's distinct content stems.
+    stems: HashSet<&'a str>,
+}
+
 /// The first gate the answer fails, if any.
 pub fn check(input: &GateInput<'_>) -> Option<Stop> {
-    instruction_to_grader(input)
-        .or_else(|| non_answer(input))
+    let derived = Derived {
+        normalized: normalized(input.answer),
+        stems: content_stems(input.tokens),
+    };
+    instruction_to_grader(&derived)
+        .or_else(|| non_answer(input, &derived))
         .or_else(|| gibberish(input))
         .or_else(|| too_short(input))
-        .or_else(|| question_repeated(input))
-        .or_else(|| off_topic(input))
+        .or_else(|| question_repeated(input, &derived))
+        .or_else(|| off_topic(input, &derived))
+}
+
+/// The distinct stems of the content words, borrowed from the tokens.
+fn content_stems(tokens: &[Token]) -> HashSet<&str> {
+    tokens
+        .iter()
+        .filter(|t| t.is_content() && !t.is_number())
+        .map(|t| t.stem.as_str())
+        .collect()
 }
 
 /// Lower-case words joined by single spaces; "10/10" stays one word.
@@ -93,10 +114,10 @@ fn normalized(answer: &str) -> String {
     format!(" {} ", words.join(" "))
 }
 
-fn instruction_to_grader(input: &GateInput<'_>) -> Option<Stop> {
+fn instruction_to_grader(derived: &Derived<'_>) -> Option<Stop> {
     let gates = &cues().gates;
-    let text = normalized(input.answer);
-    let phrase = gates.grader.is_match(&text);
+    let text = &derived.normalized;
+    let phrase = gates.grader.is_match(text);
     // "give this answer a 10", "rate it 10".
     let words: Vec<&str> = text.split_whitespace().collect();
     let demand = words.iter().enumerate().any(|(i, w)| {
@@ -117,11 +138,11 @@ fn instruction_to_grader(input: &GateInput<'_>) -> Option<Stop> {
     })
 }
 
-fn non_answer(input: &GateInput<'_>) -> Option<Stop> {
+fn non_answer(input: &GateInput<'_>, derived: &Derived<'_>) -> Option<Stop> {
     let gates = &cues().gates;
-    let text = normalized(input.answer);
+    let text = &derived.normalized;
     let words = text.split_whitespace().count();
-    let says_it = gates.non_answer.is_match(&text);
+    let says_it = gates.non_answer.is_match(text);
     let starts_with_it = gates.non_answers.iter().any(|p| {
         let opens = |rest: &str| rest.strip_prefix(p).is_some_and(|r| r.starts_with(' '));
         text.strip_prefix(' ')
@@ -144,16 +165,19 @@ fn non_answer(input: &GateInput<'_>) -> Option<Stop> {
 }
 
 fn is_word_like(word: &str) -> bool {
-    let chars: Vec<char> = word.chars().collect();
-    if chars.len() > 25 {
-        return false;
-    }
-    let vowel = |c: &char| "aeiouy".contains(*c);
-    let has_vowel = chars.iter().any(vowel) || chars.len() <= 2;
-    let repeated = chars.windows(3).any(|w| w[0] == w[1] && w[1] == w[2]);
-    let mut run = 0;
-    let mut longest_consonants = 0;
-    for c in &chars {
+    let vowel = |c: char| "aeiouy".contains(c);
+    let (mut len, mut has_vowel, mut repeated) = (0, false, false);
+    let (mut run, mut longest_consonants) = (0, 0);
+    // The last two characters, for a letter written three times in a row.
+    let mut last = [None, None];
+    for c in word.chars() {
+        len += 1;
+        if len > 25 {
+            return false;
+        }
+        has_vowel |= vowel(c);
+        repeated |= last == [Some(c), Some(c)];
+        last = [last[1], Some(c)];
         if c.is_alphabetic() && !vowel(c) {
             run += 1;
             longest_consonants = longest_consonants.max(run);
@@ -161,7 +185,21 @@ fn is_word_like(word: &str) -> bool {
             run = 0;
         }
     }
-    has_vowel && !repeated && longest_consonants < 6
+    (has_vowel || len <= 2) && !repeated && longest_consonants < 6
+}
+
+/// True when a character other than whitespace is written `times` times in a row.
+fn mashed(answer: &str, times: usize) -> bool {
+    let mut run = 0;
+    let mut previous = None;
+    for c in answer.chars() {
+        run = if previous == Some(c) { run + 1 } else { 1 };
+        previous = Some(c);
+        if run >= times && !c.is_whitespace() {
+            return true;
+        }
+    }
+    false
 }
 
 fn gibberish(input: &GateInput<'_>) -> Option<Stop> {
@@ -186,12 +224,7 @@ fn gibberish(input: &GateInput<'_>) -> Option<Stop> {
         .collect::<HashSet<_>>()
         .len() as f64
         / n;
-    let mashed = input
-        .answer
-        .chars()
-        .collect::<Vec<_>>()
-        .windows(8)
-        .any(|w| !w[0].is_whitespace() && w.iter().all(|c| *c == w[0]));
+    let mashed = mashed(input.answer, 8);
     let is_gibberish = (words.len() >= 3 && word_like < 0.6)
         || (words.len() >= 6 && known < 0.12 && input.coverage.touched() == 0)
         || (words.len() >= 6 && distinct < 0.3)
@@ -230,14 +263,14 @@ fn too_short(input: &GateInput<'_>) -> Option<Stop> {
     })
 }
 
-fn question_repeated(input: &GateInput<'_>) -> Option<Stop> {
-    let answer_stems = crate::analysis::text::content_stems(input.tokens);
+fn question_repeated(input: &GateInput<'_>, derived: &Derived<'_>) -> Option<Stop> {
+    let answer_stems = &derived.stems;
     if answer_stems.is_empty() {
         return None;
     }
     let shared = answer_stems
         .iter()
-        .filter(|s| input.question_stems.contains(*s))
+        .filter(|s| input.question_stems.contains(**s))
         .count();
     let new = answer_stems.len() - shared;
     let overlap = shared as f64 / answer_stems.len() as f64;
@@ -253,11 +286,11 @@ fn question_repeated(input: &GateInput<'_>) -> Option<Stop> {
     })
 }
 
-fn off_topic(input: &GateInput<'_>) -> Option<Stop> {
-    let answer_stems = crate::analysis::text::content_stems(input.tokens);
-    let shared = answer_stems
+fn off_topic(input: &GateInput<'_>, derived: &Derived<'_>) -> Option<Stop> {
+    let shared = derived
+        .stems
         .iter()
-        .filter(|s| input.question_stems.contains(*s))
+        .filter(|s| input.question_stems.contains(**s))
         .count();
     (input.coverage.touched() == 0 && shared <= 1).then(|| Stop {
         kind: GateKind::OffTopic,
@@ -282,6 +315,17 @@ mod tests {
         assert!(!is_word_like("qwrtzp"));
         assert!(!is_word_like("aaaaah"));
         assert!(!is_word_like("zxcvbn"));
+        assert!(is_word_like("ok") && !is_word_like("ooo"));
+        assert!(!is_word_like(
+            "pneumonoultramicroscopicsilicovolcanoconiosis"
+        ));
+    }
+
+    #[test]
+    fn mashing_is_one_character_eight_times_but_not_spaces() {
+        assert!(mashed("well aaaaaaaa no", 8));
+        assert!(!mashed("well aaaaaaa no", 8));
+        assert!(!mashed("indented        text", 8));
     }
 
     #[test]

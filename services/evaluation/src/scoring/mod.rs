@@ -24,7 +24,7 @@ pub mod sentences;
 pub mod specificity;
 pub mod structure;
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use interview_coach_common::domain::{Difficulty, InterviewType};
 
@@ -302,9 +302,9 @@ struct Analysis {
 fn analyse(question: &Question<'_>, answer: &str) -> (Analysis, Vec<sentences::Shape>) {
     let text = text::Text::new(answer);
     let shapes = sentences::basic_shapes(answer, &text);
-    let mut question_stems = text::content_stems(&text::tokenize(question.text));
+    let mut question_stems = text::content_stems(text::tokenize(question.text));
     for hint in question.hints {
-        question_stems.extend(text::content_stems(&text::tokenize(hint)));
+        question_stems.extend(text::content_stems(text::tokenize(hint)));
     }
     let substance = sentences::substances(&text, &question_stems);
     let coverage = coverage::measure(

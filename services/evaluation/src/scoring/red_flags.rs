@@ -4,11 +4,9 @@
 //! (`rubric/negation.json`): a negation shortly before the claim or between its words, or a
 //! dispute right after it.
 
-use std::collections::HashSet;
-
 use crate::analysis::{
     cues::cues,
-    text::{Match, Text},
+    text::{Match, TermPattern, Text},
 };
 use crate::domain::rubric::{RedFlag, Rubric, Severity};
 
@@ -26,12 +24,12 @@ pub struct Raised {
     pub sentence: usize,
 }
 
-/// True when the answer disputes the claim at `m` rather than states it. `own` are the
-/// claim's own stems: a negation that is part of the claim ("no keys move") is not one. A
+/// True when the answer disputes the claim `claim` found at `m` rather than states it. A
+/// negation made of the claim's own words ("no keys move") is not one. A
 /// negation reaches to the end of its clause ("I didn't ask him, I went straight to the
 /// director" states the second part); a contrast ("unlike a queue, …") to the end of its
 /// sentence.
-fn disputed(source: &str, text: &Text, m: &Match, own: &HashSet<&str>) -> bool {
+fn disputed(source: &str, text: &Text, m: &Match, claim: &TermPattern) -> bool {
     let negation = &cues().negation;
     let tokens = text.tokens();
     let same_clause = |n: &Match| {
@@ -44,7 +42,7 @@ fn disputed(source: &str, text: &Text, m: &Match, own: &HashSet<&str>) -> bool {
             && n.first != m.first
             && !tokens[n.first..=n.last]
                 .iter()
-                .all(|t| own.contains(t.stem.as_str()))
+                .all(|t| claim.stems().any(|s| s == t.stem))
     };
     let contrast = |n: &Match| n.sentence == m.sentence && n.last < m.first;
     let after = |n: &Match| {
@@ -70,9 +68,8 @@ pub fn find(rubric: &Rubric, source: &str, text: &Text) -> Vec<Raised> {
         .iter()
         .filter_map(|flag| {
             flag.patterns().iter().find_map(|pattern| {
-                let own: HashSet<&str> = pattern.stems().collect();
                 pattern
-                    .find_where(text, |m| !disputed(source, text, m, &own))
+                    .find_where(text, |m| !disputed(source, text, m, pattern))
                     .map(|m| Raised {
                         flag: flag.clone(),
                         evidence: text.bytes(&m),

@@ -3,7 +3,9 @@
 //! whether it holds specifics. Coverage counts little for terms found in fragments and
 //! nothing in filler; structure cues only count in sentences that say something.
 
-use std::{collections::HashSet, ops::Range};
+use std::ops::Range;
+
+use foldhash::HashSet;
 
 use crate::analysis::{
     cues::cues,
@@ -256,10 +258,10 @@ mod tests {
     fn shapes(answer: &str, question: &str) -> Vec<Shape> {
         let text = Text::new(answer);
         let question =
-            crate::analysis::text::content_stems(&crate::analysis::text::tokenize(question));
+            crate::analysis::text::content_stems(crate::analysis::text::tokenize(question));
         let basic = basic_shapes(answer, &text);
         let substance = substances(&text, &question);
-        measure(answer, &text, &basic, &substance, &HashSet::new())
+        measure(answer, &text, &basic, &substance, &HashSet::default())
             .into_iter()
             .map(|s| s.shape)
             .collect()

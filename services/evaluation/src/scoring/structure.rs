@@ -180,7 +180,7 @@ fn result_credit(text: &Text, first: Option<Match>) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashSet;
+    use foldhash::{HashSet, HashSetExt};
 
     use super::*;
     use crate::scoring::sentences;
