@@ -79,6 +79,11 @@ pub async fn insert(
     hold: Duration,
 ) -> Result<Vec<StoredAnswer>> {
     let column = |f: fn(&AnswerToStore) -> Uuid| answers.iter().map(|a| f(a)).collect::<Vec<_>>();
+    // The session and question of each answer are found by primary key, one lookup per
+    // answer (LATERAL … LIMIT 1 keeps the planner from joining instead): with the join, a
+    // cached plan made while the tables' statistics were still those of empty tables (a
+    // fresh database, before autovacuum's first ANALYZE) scanned both tables whole for
+    // every batch.
     let mut rows: Vec<AnswerInsert> = sqlx::query_as(
         "WITH i AS ( \
              SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::text[]) \
@@ -87,12 +92,14 @@ pub async fn insert(
              SELECT i.n, s.status, \
                     COALESCE(s.created_at, NOW()) + make_interval(mins => s.duration_minutes) \
                         > NOW() AS before_deadline \
-             FROM i JOIN interview_sessions s ON s.id = i.session_id AND s.user_id = i.user_id \
-             FOR SHARE OF s), \
+             FROM i CROSS JOIN LATERAL ( \
+                 SELECT * FROM interview_sessions s \
+                 WHERE s.id = i.session_id AND s.user_id = i.user_id LIMIT 1 FOR SHARE) s), \
          q AS ( \
              SELECT i.n, q.question_text, q.question_type, q.difficulty, q.question_data \
-             FROM i JOIN interview_questions q \
-                 ON q.id = i.question_id AND q.session_id = i.session_id), \
+             FROM i CROSS JOIN LATERAL ( \
+                 SELECT * FROM interview_questions q \
+                 WHERE q.id = i.question_id AND q.session_id = i.session_id LIMIT 1) q), \
          inserted AS ( \
              INSERT INTO interview_answers \
                  (session_id, question_id, answer_text, evaluation_attempts, next_evaluation_at) \
