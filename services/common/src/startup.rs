@@ -1,16 +1,106 @@
-//! The shell every service runs in: its gRPC server bound to a port, its routes, its
-//! database pool and its background tasks. A service's `Application::build` makes a
-//! [`Shell`]; `Application::run_until_stopped` starts its tasks on [`Shell::background`] and
-//! hands over to [`Shell::run_until_stopped`], which serves, drains on shutdown and then
-//! stops the tasks within the same bound.
+//! How every service starts and runs. A service says what it is by implementing
+//! [`Service`] (its settings, its error, how its routes are built, which tasks run beside
+//! them); [`Application`] does the rest the same way for all: connect, migrate when asked,
+//! build, bind ([`Shell`]), report the port, serve until stopped, drain, and stop the
+//! background tasks within the same bound.
 
 use std::{future::Future, time::Duration};
 
-use sqlx::PgPool;
+use sqlx::{PgPool, migrate::MigrateError};
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 use tonic::service::Routes;
 
-use crate::server::{GrpcServer, Reflection, ServerSettings};
+use crate::{
+    config::ConfigError,
+    db::DatabaseSettings,
+    server::{GrpcServer, Reflection, ServerSettings},
+};
+
+/// What one service is, to [`Application`]. The implementing type is what the service keeps
+/// between building and serving (its use cases, clients, settings), for
+/// [`start`](Service::start) to use.
+pub trait Service: Sized + Send {
+    /// Its name in logs (`identity-service`, …).
+    const NAME: &'static str;
+    /// The gRPC service it serves (the generated `SERVICE_NAME`), listed by reflection.
+    const GRPC_SERVICE: &'static str;
+    /// The encoded descriptor set of its contract, for reflection.
+    const DESCRIPTORS: &'static [u8];
+    /// Its settings.
+    type Settings: Send;
+    /// Why it cannot start, or stopped with an error: the shell's reasons and its own.
+    type Error: From<ShellError> + Send;
+
+    /// The database and listener parts of `settings`.
+    fn shell_settings(settings: &Self::Settings) -> (&DatabaseSettings, &ServerSettings);
+
+    /// Builds the service's routes over a migrated `pool`, and what it keeps for
+    /// [`start`](Service::start).
+    fn build(
+        settings: Self::Settings,
+        pool: PgPool,
+    ) -> impl Future<Output = Result<(Routes, Self), Self::Error>> + Send;
+
+    /// Starts the background tasks on `shell`, just before it serves. None by default.
+    fn start(self, shell: &Shell) -> impl Future<Output = ()> + Send {
+        let _ = shell;
+        async {}
+    }
+}
+
+/// A built service, bound to its port, not yet serving.
+pub struct Application<S> {
+    shell: Shell,
+    service: S,
+}
+
+impl<S: Service> Application<S> {
+    /// Connects (lazily) to the database of `settings` and builds the service.
+    pub async fn build(settings: S::Settings) -> Result<Self, S::Error> {
+        let pool = S::shell_settings(&settings)
+            .0
+            .pool()
+            .map_err(ShellError::from)?;
+        Self::build_with_pool(settings, pool).await
+    }
+
+    /// Builds the service over `pool` (tests pass their own): applies migrations when the
+    /// settings ask for it, builds the routes and binds the listener. Health stays
+    /// NOT_SERVING until the database answers.
+    pub async fn build_with_pool(settings: S::Settings, pool: PgPool) -> Result<Self, S::Error> {
+        let (database, server) = S::shell_settings(&settings);
+        database
+            .migrate_if_asked(&pool)
+            .await
+            .map_err(ShellError::from)?;
+        let server = server.clone();
+        let (routes, service) = S::build(settings, pool.clone()).await?;
+        let reflection = Reflection::of(&[S::GRPC_SERVICE], S::DESCRIPTORS);
+        let shell = Shell::bind(&server, reflection, routes, pool).await?;
+        tracing::info!(
+            service = S::NAME,
+            addr = %server.listen_addr,
+            port = shell.port(),
+            "listening"
+        );
+        Ok(Self { shell, service })
+    }
+
+    /// The port the listener is bound to (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.shell.port()
+    }
+
+    /// Starts the background tasks, serves until `shutdown` resolves, then drains in-flight
+    /// calls and stops the tasks.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send,
+    ) -> Result<(), S::Error> {
+        self.service.start(&self.shell).await;
+        Ok(self.shell.run_until_stopped(shutdown).await?)
+    }
+}
 
 /// Tasks that run beside the server until it stops: spawned with a cancellation token to
 /// watch, tracked so that stopping waits for them.
@@ -72,9 +162,15 @@ impl Background {
     }
 }
 
-/// Why a shell could not bind or serve.
+/// Why a service could not start (its settings, the migrations, the listener) or serve.
 #[derive(Debug, thiserror::Error)]
 pub enum ShellError {
+    /// A bad setting.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// Migrations failed.
+    #[error("cannot apply migrations: {0}")]
+    Migrate(#[from] MigrateError),
     /// The listener cannot be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {

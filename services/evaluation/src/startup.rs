@@ -1,17 +1,17 @@
 //! Building and running the evaluation service.
 
-use std::{future::Future, sync::Arc};
+use std::sync::Arc;
 
 use interview_coach_common::{
-    config::ConfigError,
-    server::Reflection,
+    db::DatabaseSettings,
+    server::ServerSettings,
     service_auth::ServiceCredential,
-    startup::{Shell, ShellError},
+    startup::{self, Service, ShellError},
 };
 use interview_coach_proto::evaluation::v1::evaluation_service_server::{
     EvaluationServiceServer, SERVICE_NAME,
 };
-use sqlx::{PgPool, migrate::MigrateError};
+use sqlx::PgPool;
 use tonic::service::{Routes, interceptor::InterceptedService};
 
 use crate::{
@@ -29,12 +29,6 @@ use crate::{
 /// Why the service cannot start, or stopped with an error.
 #[derive(Debug, thiserror::Error)]
 pub enum ApplicationError {
-    /// A bad setting.
-    #[error(transparent)]
-    Config(#[from] ConfigError),
-    /// Migrations failed.
-    #[error("cannot apply migrations: {0}")]
-    Migrate(#[from] MigrateError),
     /// The embedded question bank is invalid (a build problem).
     #[error("question bank: {0}")]
     Bank(#[from] BankError),
@@ -44,37 +38,38 @@ pub enum ApplicationError {
     /// The LLM client cannot be built.
     #[error("LLM client: {0}")]
     LlmClient(#[from] ClientBuildError),
-    /// The listener cannot be bound, or the server failed.
+    /// Bad settings, failed migrations, or the listener cannot be bound or serve.
     #[error(transparent)]
     Shell(#[from] ShellError),
 }
 
-/// A built service, bound to its port, not yet serving.
-pub struct Application {
-    shell: Shell,
-}
+/// The evaluation service, as [`Application`] builds it: nothing is kept between building
+/// and serving (no background tasks).
+pub struct Wiring;
 
-impl Application {
-    /// Connects to the database of `settings` and builds the service.
-    pub async fn build(settings: Settings) -> Result<Self, ApplicationError> {
-        let pool = settings.database.pool()?;
-        Self::build_with_pool(settings, pool).await
+/// The evaluation service: [`Application::build`], [`Application::port`],
+/// [`Application::run_until_stopped`].
+pub type Application = startup::Application<Wiring>;
+
+impl Service for Wiring {
+    const NAME: &'static str = "evaluation-service";
+    const GRPC_SERVICE: &'static str = SERVICE_NAME;
+    const DESCRIPTORS: &'static [u8] = interview_coach_proto::EVALUATION_DESCRIPTOR_SET;
+    type Settings = Settings;
+    type Error = ApplicationError;
+
+    fn shell_settings(settings: &Settings) -> (&DatabaseSettings, &ServerSettings) {
+        (&settings.database, &settings.server)
     }
 
-    /// Builds the service over `pool` (tests pass their own): loads and validates the
-    /// question bank, applies migrations when `settings.database.migrate`, prepares the LLM
-    /// client if configured and binds the listener. Health stays NOT_SERVING until the
-    /// database answers. Every RPC requires the service credential; health and reflection
-    /// stay open.
-    pub async fn build_with_pool(
-        settings: Settings,
-        pool: PgPool,
-    ) -> Result<Self, ApplicationError> {
+    /// Loads and validates the question bank and the cue lists, prepares the LLM client if
+    /// configured. Every RPC requires the service credential; health and reflection stay
+    /// open.
+    async fn build(settings: Settings, pool: PgPool) -> Result<(Routes, Self), ApplicationError> {
         metrics::describe();
         cues::validate()?;
         let bank = Arc::new(Bank::builtin()?);
         tracing::info!(questions = bank.all().len(), "question bank loaded");
-        settings.database.migrate_if_asked(&pool).await?;
         let llm = match &settings.llm {
             Some(llm) => {
                 let client = LlmClient::new(llm)?;
@@ -93,7 +88,7 @@ impl Application {
         let rubrics = Rubrics::new(Arc::clone(&bank), pool.clone());
         let handlers = EvaluationHandlers::new(
             Evaluations::new(
-                pool.clone(),
+                pool,
                 Arc::clone(&bank),
                 rubrics.clone(),
                 Evaluator::new(llm.clone()),
@@ -105,32 +100,6 @@ impl Application {
                 .max_decoding_message_size(settings.server.max_message_bytes),
             ServiceCredential::new(settings.service_token).require(),
         );
-
-        let addr = settings.server.listen_addr;
-        let shell = Shell::bind(
-            &settings.server,
-            Reflection::of(
-                &[SERVICE_NAME],
-                interview_coach_proto::EVALUATION_DESCRIPTOR_SET,
-            ),
-            Routes::new(service),
-            pool,
-        )
-        .await?;
-        tracing::info!(%addr, port = shell.port(), "evaluation-service listening");
-        Ok(Self { shell })
-    }
-
-    /// The port the listener is bound to (useful with port 0).
-    pub fn port(&self) -> u16 {
-        self.shell.port()
-    }
-
-    /// Serves until `shutdown` resolves, then drains in-flight calls.
-    pub async fn run_until_stopped(
-        self,
-        shutdown: impl Future<Output = ()> + Send,
-    ) -> Result<(), ApplicationError> {
-        Ok(self.shell.run_until_stopped(shutdown).await?)
+        Ok((Routes::new(service), Self))
     }
 }

@@ -1,17 +1,17 @@
 //! Wiring: settings in, a bound gRPC server out.
 
-use std::{future::Future, sync::Arc, time::Duration};
+use std::{sync::Arc, time::Duration};
 
 use chrono::Utc;
 use interview_coach_common::{
-    config::ConfigError,
-    server::Reflection,
-    startup::{Shell, ShellError},
+    db::DatabaseSettings,
+    server::ServerSettings,
+    startup::{self, Service, Shell, ShellError},
 };
 use interview_coach_proto::identity::v1::identity_service_server::{
     IdentityServiceServer, SERVICE_NAME,
 };
-use sqlx::{PgPool, migrate::MigrateError};
+use sqlx::PgPool;
 use tonic::service::Routes;
 
 use crate::{
@@ -32,10 +32,6 @@ const EXPIRED_TOKEN_SWEEP_INTERVAL: Duration = Duration::from_secs(3600);
 /// Why the service cannot start, or stopped with an error.
 #[derive(Debug, thiserror::Error)]
 pub enum ApplicationError {
-    #[error(transparent)]
-    Config(#[from] ConfigError),
-    #[error("cannot apply migrations: {0}")]
-    Migrate(#[from] MigrateError),
     /// The signing keys cannot be used.
     #[error("signing keys: {0}")]
     SigningKeys(#[from] SigningKeysError),
@@ -45,32 +41,33 @@ pub enum ApplicationError {
     /// bcrypt cannot run (the dummy hash failed).
     #[error("password hashing: {0}")]
     Hashing(#[from] HashError),
-    /// The listener cannot be bound, or the server failed.
+    /// Bad settings, failed migrations, or the listener cannot be bound or serve.
     #[error(transparent)]
     Shell(#[from] ShellError),
 }
 
-/// A built service, bound to its port, not yet serving.
-pub struct Application {
-    shell: Shell,
-}
+/// The identity service, as [`Application`] builds it: nothing is kept between building
+/// and serving (the sweeper works on the shell's pool).
+pub struct Wiring;
 
-impl Application {
-    /// Connects to the database of `settings` and builds the service.
-    pub async fn build(settings: Settings) -> Result<Self, ApplicationError> {
-        let pool = settings.database.pool()?;
-        Self::build_with_pool(settings, pool).await
+/// The identity service: [`Application::build`], [`Application::port`],
+/// [`Application::run_until_stopped`].
+pub type Application = startup::Application<Wiring>;
+
+impl Service for Wiring {
+    const NAME: &'static str = "identity-service";
+    const GRPC_SERVICE: &'static str = SERVICE_NAME;
+    const DESCRIPTORS: &'static [u8] = interview_coach_proto::IDENTITY_DESCRIPTOR_SET;
+    type Settings = Settings;
+    type Error = ApplicationError;
+
+    fn shell_settings(settings: &Settings) -> (&DatabaseSettings, &ServerSettings) {
+        (&settings.database, &settings.server)
     }
 
-    /// Builds the service over `pool` (tests pass their own): applies migrations when
-    /// `settings.database.migrate`, loads or generates the signing keys, prepares bcrypt
-    /// and binds the listener. Health stays NOT_SERVING until the database answers.
-    pub async fn build_with_pool(
-        settings: Settings,
-        pool: PgPool,
-    ) -> Result<Self, ApplicationError> {
-        settings.database.migrate_if_asked(&pool).await?;
-
+    /// Loads (or, without configured keys, generates) the signing keys, checks bcrypt and
+    /// builds the handlers.
+    async fn build(settings: Settings, pool: PgPool) -> Result<(Routes, Self), ApplicationError> {
         let token_settings = settings.tokens;
         let keys = Arc::new(match token_settings.signing_keys {
             Some(keys) => keys,
@@ -123,42 +120,20 @@ impl Application {
         ))
         .max_decoding_message_size(settings.server.max_message_bytes);
 
-        let addr = settings.server.listen_addr;
-        let shell = Shell::bind(
-            &settings.server,
-            Reflection::of(
-                &[SERVICE_NAME],
-                interview_coach_proto::IDENTITY_DESCRIPTOR_SET,
-            ),
-            Routes::new(service),
-            pool,
-        )
-        .await?;
-        tracing::info!(%addr, port = shell.port(), "identity-service listening");
-        Ok(Self { shell })
+        Ok((Routes::new(service), Self))
     }
 
-    /// The port the listener is bound to (useful with port 0).
-    pub fn port(&self) -> u16 {
-        self.shell.port()
-    }
-
-    /// Serves until `shutdown` resolves, then drains in-flight calls and stops the sweeper.
-    pub async fn run_until_stopped(
-        self,
-        shutdown: impl Future<Output = ()> + Send,
-    ) -> Result<(), ApplicationError> {
-        let pool = self.shell.pool().clone();
-        self.shell
+    /// Deletes expired refresh tokens and revocations at start and then hourly.
+    async fn start(self, shell: &Shell) {
+        let pool = shell.pool().clone();
+        shell
             .background()
             .every(EXPIRED_TOKEN_SWEEP_INTERVAL, true, move || {
                 sweep_expired_tokens(pool.clone())
             });
-        Ok(self.shell.run_until_stopped(shutdown).await?)
     }
 }
 
-/// Deletes expired refresh tokens and token revocations, so the tables do not grow forever.
 async fn sweep_expired_tokens(pool: PgPool) {
     let now = Utc::now();
     let mut conn = match pool.acquire().await {

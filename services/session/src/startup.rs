@@ -1,19 +1,19 @@
 //! Building and running the session service.
 
-use std::{future::Future, sync::Arc, time::Duration};
+use std::{sync::Arc, time::Duration};
 
 use interview_coach_common::{
     auth::TokenVerifier,
-    config::ConfigError,
-    server::Reflection,
+    db::DatabaseSettings,
+    server::ServerSettings,
     service_auth::ServiceCredential,
-    startup::{Shell, ShellError},
+    startup::{self, Service, Shell, ShellError},
 };
 use interview_coach_proto::{
     identity::v1::identity_service_client::IdentityServiceClient,
     session::v1::session_service_server::{SERVICE_NAME, SessionServiceServer},
 };
-use sqlx::{PgPool, migrate::MigrateError};
+use sqlx::PgPool;
 use tonic::{service::Routes, transport::Endpoint};
 
 use crate::{
@@ -33,23 +33,17 @@ use crate::{
 /// Why the service cannot start, or stopped with an error.
 #[derive(Debug, thiserror::Error)]
 pub enum ApplicationError {
-    /// A bad setting.
-    #[error(transparent)]
-    Config(#[from] ConfigError),
-    /// Migrations failed.
-    #[error("cannot apply migrations: {0}")]
-    Migrate(#[from] MigrateError),
     /// A downstream URL is not a URL.
     #[error("invalid configuration: {0}: not a valid URL")]
     Url(&'static str),
-    /// The listener cannot be bound, or the server failed.
+    /// Bad settings, failed migrations, or the listener cannot be bound or serve.
     #[error(transparent)]
     Shell(#[from] ShellError),
 }
 
-/// A built service: listening, not yet serving.
-pub struct Application {
-    shell: Shell,
+/// The session service, as [`Application`] builds it: what its background work needs
+/// once it serves.
+pub struct Wiring {
     settings: Settings,
     interviews: Interviews,
     auth: Arc<Authenticator>,
@@ -66,20 +60,23 @@ fn channel(url: &str, var: &'static str) -> Result<tonic::transport::Channel, Ap
         .connect_lazy())
 }
 
-impl Application {
-    /// Connects (lazily) to the database, applies migrations and binds the listener.
-    pub async fn build(settings: Settings) -> Result<Self, ApplicationError> {
-        let pool = settings.database.pool()?;
-        Self::build_with_pool(settings, pool).await
+/// The session service: [`Application::build`], [`Application::port`],
+/// [`Application::run_until_stopped`].
+pub type Application = startup::Application<Wiring>;
+
+impl Service for Wiring {
+    const NAME: &'static str = "session-service";
+    const GRPC_SERVICE: &'static str = SERVICE_NAME;
+    const DESCRIPTORS: &'static [u8] = interview_coach_proto::SESSION_DESCRIPTOR_SET;
+    type Settings = Settings;
+    type Error = ApplicationError;
+
+    fn shell_settings(settings: &Settings) -> (&DatabaseSettings, &ServerSettings) {
+        (&settings.database, &settings.server)
     }
 
-    /// Like [`Application::build`] with a given pool (tests).
-    pub async fn build_with_pool(
-        settings: Settings,
-        pool: PgPool,
-    ) -> Result<Self, ApplicationError> {
-        settings.database.migrate_if_asked(&pool).await?;
-
+    /// Builds the clients of identity and evaluation (connecting lazily) and the handlers.
+    async fn build(settings: Settings, pool: PgPool) -> Result<(Routes, Self), ApplicationError> {
         let verifier = TokenVerifier::new(&settings.jwt_issuer, &settings.jwt_audience);
         let identity = IdentityServiceClient::new(channel(&settings.identity_url, "IDENTITY_URL")?);
         let revoked = Arc::new(RevokedTokens::default());
@@ -110,39 +107,20 @@ impl Application {
             Quotas::new(pool.clone(), settings.quotas),
         ))
         .max_decoding_message_size(settings.server.max_message_bytes);
-        let addr = settings.server.listen_addr;
-        let shell = Shell::bind(
-            &settings.server,
-            Reflection::of(
-                &[SERVICE_NAME],
-                interview_coach_proto::SESSION_DESCRIPTOR_SET,
-            ),
+        Ok((
             Routes::new(api),
-            pool,
-        )
-        .await?;
-        tracing::info!(%addr, port = shell.port(), "session-service listening");
-        Ok(Self {
-            shell,
-            settings,
-            interviews,
-            auth,
-            revocations,
-        })
+            Self {
+                settings,
+                interviews,
+                auth,
+                revocations,
+            },
+        ))
     }
 
-    /// The bound port (useful with port 0).
-    pub fn port(&self) -> u16 {
-        self.shell.port()
-    }
-
-    /// Serves until `shutdown` resolves, then drains within the configured bound; the
-    /// background work (revocation polling, the evaluation queue, the gauges, the sweeper)
-    /// runs beside it and stops with it.
-    pub async fn run_until_stopped(
-        self,
-        shutdown: impl Future<Output = ()> + Send,
-    ) -> Result<(), ApplicationError> {
+    /// The background work beside the server: revocation polling, the evaluation queue,
+    /// the gauges and the sweeper.
+    async fn start(self, shell: &Shell) {
         // Identity may still be starting: a failure here is retried on the first unknown kid.
         if !self.auth.refresh_keys(true).await {
             tracing::warn!("signing keys not loaded yet; will fetch on first request");
@@ -150,7 +128,7 @@ impl Application {
         // Likewise retried every poll (the failure is logged by the feed).
         let mut revocations = self.revocations;
         revocations.poll().await;
-        let background = self.shell.background();
+        let background = shell.background();
         let revocations = Arc::new(tokio::sync::Mutex::new(revocations));
         background.every(self.settings.revocation_poll_interval, false, move || {
             let revocations = Arc::clone(&revocations);
@@ -165,14 +143,13 @@ impl Application {
             retry_max: settings.retry_max,
         };
         background.spawn(move |stop| queue::run(interviews, queue_settings, stop));
-        let pool = self.shell.pool().clone();
+        let pool = shell.pool().clone();
         background.every(GAUGE_INTERVAL, true, move || gauges::sample(pool.clone()));
         let (interviews, grace) = (self.interviews.clone(), settings.session_grace);
         background.every(settings.sweeper_interval, false, move || {
             let interviews = interviews.clone();
             async move { sweeper::round(&interviews, grace).await }
         });
-        Ok(self.shell.run_until_stopped(shutdown).await?)
     }
 }
 

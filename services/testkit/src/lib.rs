@@ -4,8 +4,9 @@
 //! test asks for one), over the fresh `#[sqlx::test]` database it is given, ready once
 //! `grpc.health.v1` says SERVING (polled, never slept for). It also holds the helpers every
 //! test crate shares: [`bearer`] to attach a token, [`violated_fields`], test keys and
-//! tokens ([`new_private_key_pem`], [`claims`], [`sign`]), database fingerprints, and a
-//! private Postgres cluster or a stalling evaluation proxy for the reliability suite.
+//! tokens ([`new_private_key_pem`], [`claims`], [`sign`]), database fingerprints,
+//! property-test inputs ([`uuid_or_text`]), and a private Postgres cluster or a stalling
+//! evaluation proxy for the reliability suite.
 // Test support: a failed set-up step is a failed test, so it may panic.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -18,6 +19,7 @@ mod proxy;
 mod running;
 mod stack;
 mod status;
+mod strategies;
 mod tokens;
 
 pub use db::{count, database_url, fingerprint};
@@ -32,6 +34,7 @@ pub use stack::{
     start_session,
 };
 pub use status::{assert_status, eventually, expect_code, median, violated_fields};
+pub use strategies::uuid_or_text;
 pub use tokens::{bearer, claims, maybe_bearer, new_private_key_pem, sign};
 
 /// The service credential of every test service.

@@ -435,6 +435,7 @@ pub fn summary_to_proto(s: SessionSummary) -> pb::SessionEvaluationSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use interview_coach_testkit::uuid_or_text;
     use proptest::prelude::*;
 
     fn key_point() -> impl Strategy<Value = common_pb::KeyPoint> {
@@ -447,13 +448,6 @@ mod tests {
                 terms,
                 ..Default::default()
             })
-    }
-
-    fn uuid_or_text() -> impl Strategy<Value = String> {
-        prop_oneof![
-            any::<String>(),
-            any::<u128>().prop_map(|i| Uuid::from_u128(i).to_string()),
-        ]
     }
 
     proptest! {

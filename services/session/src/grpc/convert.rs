@@ -381,14 +381,8 @@ mod tests {
 
     mod properties {
         use super::*;
+        use interview_coach_testkit::uuid_or_text;
         use proptest::prelude::*;
-
-        fn uuid_or_text() -> impl Strategy<Value = String> {
-            prop_oneof![
-                any::<String>(),
-                any::<u128>().prop_map(|i| Uuid::from_u128(i).to_string()),
-            ]
-        }
 
         proptest! {
             #[test]
