@@ -16,6 +16,9 @@ use sha2::{Digest, Sha256};
 
 use crate::analysis::{cues::cues, text};
 
+/// How the name of a derived rubric's point made of the question's words begins.
+const QUESTION_WORDS_POINT: &str = "addresses ";
+
 /// Longest key point name accepted.
 pub const MAX_POINT_CHARS: usize = 300;
 /// Most terms per key point, red flag or topic.
@@ -198,6 +201,13 @@ impl KeyPoint {
     /// The terms that show it.
     pub fn terms(&self) -> &[String] {
         &self.0.source.terms
+    }
+
+    /// True for a point a derived rubric makes of the question's own words ("addresses
+    /// cache, eviction"): it checks that the answer is about the question, and names no idea
+    /// an answer could add.
+    pub fn is_question_words(&self) -> bool {
+        self.0.source.point.starts_with(QUESTION_WORDS_POINT)
     }
 
     /// The concrete idea, if the rubric says it.
@@ -574,7 +584,8 @@ impl Rubric {
                     .filter(|b| chunk.iter().any(|w| b.contains(w.as_str()))),
             );
             terms.truncate(MAX_TERMS);
-            if let Ok(point) = KeyPoint::new(&format!("addresses {}", chunk.join(", ")), &terms) {
+            let name = format!("{QUESTION_WORDS_POINT}{}", chunk.join(", "));
+            if let Ok(point) = KeyPoint::new(&name, &terms) {
                 points.push(point);
             }
         }

@@ -8,7 +8,7 @@ use interview_coach_common::domain::InterviewType;
 
 use super::{
     Breakdown, Cap, MAX_IMPROVEMENTS, MAX_LIST,
-    coverage::Coverage,
+    coverage::{Coverage, PointCoverage},
     red_flags::Raised,
     sentences::{Sentence, Shape},
     specificity::{Clarity, Specificity},
@@ -17,7 +17,7 @@ use super::{
 
 use crate::analysis::text::{self, Text};
 use crate::{
-    domain::rubric::{Confidence, Rubric},
+    domain::rubric::{Confidence, Rubric, RubricOrigin},
     domain::score::Score,
 };
 
@@ -43,6 +43,22 @@ pub(super) struct Parts<'a> {
     pub keyword_list: bool,
     pub generic_story: bool,
     pub off_topic_story: bool,
+}
+
+/// True for a point worth naming in feedback: not one a derived rubric made of the question's
+/// own words (telling someone to "mention cache or eviction" is no advice).
+fn names_an_idea(p: &Parts<'_>, c: &PointCoverage) -> bool {
+    !(p.rubric.origin == RubricOrigin::Derived && c.key_point.is_question_words())
+}
+
+/// How feedback names a point: a derived rubric's points are the question's own prompts,
+/// quoted as asked.
+fn point_name(p: &Parts<'_>, c: &PointCoverage) -> String {
+    if p.rubric.origin == RubricOrigin::Derived {
+        format!("\u{201c}{}\u{201d}", c.point())
+    } else {
+        c.point().to_owned()
+    }
 }
 
 fn quote(answer: &str, (start, end): (usize, usize)) -> String {
@@ -139,19 +155,41 @@ pub(super) fn summary(p: &Parts<'_>) -> String {
             topic.about()
         ));
     }
-    let total = p.coverage.points.len();
+    let total = p
+        .coverage
+        .points
+        .iter()
+        .filter(|c| names_an_idea(p, c))
+        .count();
     if total > 0 {
-        let covered: Vec<&str> = p.coverage.covered().map(|c| c.point()).collect();
-        let missing: Vec<&str> = p
+        let covered: Vec<String> = p
+            .coverage
+            .covered()
+            .filter(|c| names_an_idea(p, c))
+            .map(|c| point_name(p, c))
+            .collect();
+        let missing: Vec<String> = p
             .coverage
             .missing()
-            .iter()
-            .map(|c| c.point())
+            .into_iter()
+            .filter(|c| names_an_idea(p, c))
+            .map(|c| point_name(p, c))
             .take(3)
             .collect();
+        let covered: Vec<&str> = covered.iter().map(String::as_str).collect();
+        let missing: Vec<&str> = missing.iter().map(String::as_str).collect();
+        // A derived rubric matches the question's own words only, so a miss may be an idea
+        // said in other words: its feedback asks rather than asserts.
+        let derived = p.rubric.origin == RubricOrigin::Derived;
         out.push_str(&format!(
-            "It states {} of {total} key ideas{}",
+            "It {} {} of {total} {}{}",
+            if derived { "clearly answers" } else { "states" },
             covered.len(),
+            if derived {
+                "things the question asks"
+            } else {
+                "key ideas"
+            },
             if covered.is_empty() {
                 String::new()
             } else {
@@ -160,6 +198,8 @@ pub(super) fn summary(p: &Parts<'_>) -> String {
         ));
         if missing.is_empty() {
             out.push_str(". ");
+        } else if derived {
+            out.push_str(&format!("; make sure it answers {}. ", list(&missing)));
         } else {
             out.push_str(&format!("; missing: {}. ", list(&missing)));
         }
@@ -305,9 +345,17 @@ pub(super) fn improvements(p: &Parts<'_>) -> Vec<String> {
                 .to_owned(),
         );
     }
-    let missing = p.coverage.missing();
+    let missing: Vec<&PointCoverage> = p
+        .coverage
+        .missing()
+        .into_iter()
+        .filter(|c| names_an_idea(p, c))
+        .collect();
     out.extend(missing.iter().map(|c| match c.key_point.idea() {
         Some(idea) => format!("Add: {idea}"),
+        None if p.rubric.origin == RubricOrigin::Derived => {
+            format!("Make sure it answers {}", point_name(p, c))
+        }
         None => {
             let terms = c.key_point.terms();
             if terms.is_empty() {
@@ -351,7 +399,8 @@ pub(super) fn improvements(p: &Parts<'_>) -> Vec<String> {
         );
     }
     if !missing.is_empty() && p.breakdown.words * 2 < p.breakdown.target_words {
-        let names: Vec<&str> = missing.iter().take(2).map(|c| c.point()).collect();
+        let names: Vec<String> = missing.iter().take(2).map(|c| point_name(p, c)).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
         out.push(format!(
             "Develop the answer: it has {} words and leaves out {}.",
             p.breakdown.words,

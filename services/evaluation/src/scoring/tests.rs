@@ -288,6 +288,45 @@ fn derived_rubric_still_ranks_answers() {
 }
 
 #[test]
+fn a_derived_rubric_asks_about_the_prompts_and_never_coaches_keywords() {
+    let text = "Tell me about a time you changed your mind after hearing someone else's argument.";
+    let hints = vec![
+        "What was your original position, and why did you hold it?".to_owned(),
+        "What happened after you changed course?".to_owned(),
+    ];
+    let rubric = Rubric::derived(text, &hints);
+    let q = question(InterviewType::Behavioral, text, &hints, &rubric);
+    let story = "I was pushing to rewrite our flaky integration tests in a new framework. A QA engineer \
+        pulled the failure logs and showed me that 80 percent of the flakes came from one shared test \
+        database. That data changed my mind: I had been arguing from frustration. We isolated the \
+        database per test run instead, and flakiness dropped from 15 percent to 2 in two weeks.";
+    let a = assess(&q, story);
+    let said = format!(
+        "{} {}",
+        a.verdict.feedback,
+        a.verdict.improvements.join(" ")
+    );
+    assert!(
+        !said.contains("addresses") && !said.contains("e.g. mention"),
+        "{said}"
+    );
+    assert!(
+        a.verdict
+            .improvements
+            .iter()
+            .any(|i| i
+                == "Make sure it answers \u{201c}What happened after you changed course?\u{201d}"),
+        "{:?}",
+        a.verdict.improvements
+    );
+    assert!(
+        a.verdict.feedback.contains("things the question asks"),
+        "{}",
+        a.verdict.feedback
+    );
+}
+
+#[test]
 fn keyword_lists_are_held_low() {
     let (rubric, text, hints) = two_sum();
     let q = question(InterviewType::Technical, text, &hints, &rubric);
