@@ -123,7 +123,10 @@ async fn healthcheck(default_addr: &str) -> ExitCode {
 
 async fn migrate() -> Result<(), Box<dyn Error + Send + Sync>> {
     let settings = DatabaseSettings::from_env()?;
-    let pool = settings.pool()?;
+    let pool = match settings.migration_pool()? {
+        Some(migrator) => migrator,
+        None => settings.pool()?,
+    };
     crate::db::migrate(&pool).await?;
     println!("migrations applied");
     Ok(())

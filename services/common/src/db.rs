@@ -44,16 +44,49 @@ pub struct DatabaseSettings {
     pub acquire_timeout: Duration,
     /// `MIGRATE`: apply pending migrations at start-up (default true).
     pub migrate: bool,
+    /// `MIGRATION_DATABASE_URL`: the role that applies migrations (DDL rights), when the
+    /// service's own role has none; unset, migrations run over `DATABASE_URL`.
+    pub migration_url: Option<SecretString>,
 }
 
 impl DatabaseSettings {
-    /// Applies the pending migrations to `pool` when `MIGRATE` asks for it.
+    /// Applies the pending migrations when `MIGRATE` asks for it: as the migrator
+    /// (`MIGRATION_DATABASE_URL`) when one is set, else over `pool`.
     pub async fn migrate_if_asked(&self, pool: &PgPool) -> Result<(), MigrateError> {
         if self.migrate {
-            migrate(pool).await?;
+            match self.migration_pool()? {
+                Some(migrator) => {
+                    let applied = migrate(&migrator).await;
+                    migrator.close().await;
+                    applied?;
+                }
+                None => migrate(pool).await?,
+            }
             tracing::info!("migrations applied");
         }
         Ok(())
+    }
+
+    /// One connection as the migrator, if `MIGRATION_DATABASE_URL` is set.
+    pub fn migration_pool(&self) -> Result<Option<PgPool>, MigrateError> {
+        let Some(url) = &self.migration_url else {
+            return Ok(None);
+        };
+        let options = url
+            .expose_secret()
+            .parse::<PgConnectOptions>()
+            // Checked by from_env; the parse error could echo the password.
+            .map_err(|_| {
+                MigrateError::Execute(sqlx::Error::Configuration(
+                    "MIGRATION_DATABASE_URL is not a valid postgres:// URL".into(),
+                ))
+            })?;
+        Ok(Some(
+            PgPoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(self.acquire_timeout)
+                .connect_lazy_with(options),
+        ))
     }
 
     /// Reads the settings; `DATABASE_URL` is required.
@@ -73,6 +106,15 @@ impl DatabaseSettings {
                 Duration::from_secs(3),
             )?,
             migrate: config::bool_or("MIGRATE", true)?,
+            migration_url: match config::secret("MIGRATION_DATABASE_URL") {
+                Some(url) if url.expose_secret().parse::<PgConnectOptions>().is_err() => {
+                    return Err(ConfigError::new(
+                        "MIGRATION_DATABASE_URL",
+                        "is not a valid postgres:// URL",
+                    ));
+                }
+                url => url,
+            },
         })
     }
 
@@ -84,6 +126,7 @@ impl DatabaseSettings {
             idle_timeout: Duration::from_secs(30),
             acquire_timeout: Duration::from_secs(3),
             migrate: true,
+            migration_url: None,
         }
     }
 

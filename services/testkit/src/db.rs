@@ -1,6 +1,27 @@
 //! The test database: its URL for a child process, counts and fingerprints.
 
-use sqlx::PgPool;
+use sqlx::{PgPool, postgres::PgPoolOptions};
+
+/// The database roles of the services (`migrations/…_service_roles.sql`).
+pub const IDENTITY_ROLE: &str = "interview_coach_identity";
+/// See [`IDENTITY_ROLE`].
+pub const SESSION_ROLE: &str = "interview_coach_session";
+/// See [`IDENTITY_ROLE`].
+pub const EVALUATION_ROLE: &str = "interview_coach_evaluation";
+
+/// A pool over the same database as `pool` whose every connection acts as `role` (the
+/// startup option `role`, as `SET ROLE` would), so a service under test reaches exactly what
+/// its role grants, as it does when deployed with its own login.
+pub fn as_role(pool: &PgPool, role: &str) -> PgPool {
+    PgPoolOptions::new()
+        .max_connections(pool.options().get_max_connections())
+        .connect_lazy_with(
+            pool.connect_options()
+                .as_ref()
+                .clone()
+                .options([("role", role)]),
+        )
+}
 
 /// The URL of the `#[sqlx::test]` database behind `pool`, for a child process.
 pub fn database_url(pool: &PgPool) -> String {
@@ -37,4 +58,25 @@ pub async fn fingerprint(pool: &PgPool) -> Vec<(String, i64, String)> {
         tables.push((table.to_owned(), count, digest.unwrap_or_default()));
     }
     tables
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
+    async fn a_role_pool_acts_as_the_role(pool: PgPool) {
+        let session = as_role(&pool, SESSION_ROLE);
+        let user: String = sqlx::query_scalar("SELECT current_user::text")
+            .fetch_one(&session)
+            .await
+            .unwrap();
+        assert_eq!(user, SESSION_ROLE);
+        assert!(
+            sqlx::query("SELECT 1 FROM users")
+                .execute(&session)
+                .await
+                .is_err()
+        );
+    }
 }

@@ -14,11 +14,14 @@ pub fn evaluation_settings(port: u16) -> Settings {
     settings
 }
 
-/// Starts evaluation with `settings` over `pool`.
+/// Starts evaluation with `settings` over `pool`'s database, connected as its own role.
 pub async fn start_evaluation_with(pool: &PgPool, settings: Settings) -> Running {
-    let app = Application::build_with_pool(settings, pool.clone())
-        .await
-        .expect("evaluation builds");
+    let app = Application::build_with_pool(
+        settings,
+        crate::db::as_role(pool, crate::db::EVALUATION_ROLE),
+    )
+    .await
+    .expect("evaluation builds");
     Running::start(app.port(), |stop| async move {
         let _ = app.run_until_stopped(stop).await;
     })

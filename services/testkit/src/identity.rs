@@ -35,11 +35,12 @@ pub fn identity_settings(key_pems: &[String]) -> Settings {
     }
 }
 
-/// Starts identity with `settings` over `pool`.
+/// Starts identity with `settings` over `pool`'s database, connected as its own role.
 pub async fn start_identity_with(pool: &PgPool, settings: Settings) -> Running {
-    let app = Application::build_with_pool(settings, pool.clone())
-        .await
-        .expect("identity builds");
+    let app =
+        Application::build_with_pool(settings, crate::db::as_role(pool, crate::db::IDENTITY_ROLE))
+            .await
+            .expect("identity builds");
     Running::start(app.port(), |stop| async move {
         let _ = app.run_until_stopped(stop).await;
     })

@@ -22,7 +22,9 @@ mod status;
 mod strategies;
 mod tokens;
 
-pub use db::{count, database_url, fingerprint};
+pub use db::{
+    EVALUATION_ROLE, IDENTITY_ROLE, SESSION_ROLE, as_role, count, database_url, fingerprint,
+};
 pub use evaluation::{EvaluationApp, evaluation_settings, start_evaluation, start_evaluation_with};
 pub use identity::{IdentityApp, identity_settings, start_identity, start_identity_with};
 pub use postgres::PrivatePostgres;

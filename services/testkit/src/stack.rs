@@ -24,11 +24,14 @@ pub fn session_settings(identity_url: String, evaluation_url: String) -> session
     settings
 }
 
-/// Starts session with `settings`.
+/// Starts session with `settings` over `pool`'s database, connected as its own role.
 pub async fn start_session(pool: &PgPool, settings: session_service::Settings) -> Running {
-    let app = session_service::Application::build_with_pool(settings, pool.clone())
-        .await
-        .expect("session builds");
+    let app = session_service::Application::build_with_pool(
+        settings,
+        crate::db::as_role(pool, crate::db::SESSION_ROLE),
+    )
+    .await
+    .expect("session builds");
     Running::start(app.port(), |stop| async move {
         let _ = app.run_until_stopped(stop).await;
     })

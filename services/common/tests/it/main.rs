@@ -2,4 +2,5 @@
 // A test: a failed step is a failed test, so it may panic.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod roles;
 mod schema;
