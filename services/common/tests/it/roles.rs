@@ -19,13 +19,18 @@ const TABLES: [(&str, &str); 8] = [
     ("question_rubrics", EVALUATION),
 ];
 
+/// A pool whose connections act as `role` (the startup option, as `SET ROLE` would).
+fn role_pool(pool: &PgPool, role: &str) -> PgPool {
+    sqlx::postgres::PgPoolOptions::new().connect_lazy_with(
+        pool.connect_options()
+            .as_ref()
+            .clone()
+            .options([("role", role)]),
+    )
+}
+
 async fn as_role(pool: &PgPool, role: &str) -> PoolConnection<Postgres> {
-    let mut conn = pool.acquire().await.unwrap();
-    sqlx::raw_sql(&format!("SET ROLE {role}"))
-        .execute(&mut *conn)
-        .await
-        .unwrap();
-    conn
+    role_pool(pool, role).acquire().await.unwrap()
 }
 
 /// The SQLSTATE of running `sql`, or None when it succeeds.
@@ -109,12 +114,7 @@ async fn foreign_keys_across_owners_hold_without_rights_on_the_other_side(pool: 
 #[sqlx::test(migrator = "interview_coach_common::db::MIGRATOR")]
 async fn migrations_run_as_the_migrator_when_one_is_set(pool: PgPool) {
     use interview_coach_common::db::DatabaseSettings;
-    let as_session = sqlx::postgres::PgPoolOptions::new().connect_lazy_with(
-        pool.connect_options()
-            .as_ref()
-            .clone()
-            .options([("role", SESSION)]),
-    );
+    let as_session = role_pool(&pool, SESSION);
     let mut settings = DatabaseSettings::with_url("postgres://unused-with-a-given-pool");
     assert!(
         settings.migrate_if_asked(&as_session).await.is_err(),
@@ -127,12 +127,7 @@ async fn migrations_run_as_the_migrator_when_one_is_set(pool: PgPool) {
     let (server, _) = base.rsplit_once('/').unwrap();
     let database = pool.connect_options().get_database().unwrap().to_owned();
     settings.migration_url = Some(format!("{server}/{database}").into());
-    // Still over a pool of the service's role: only the migrator can have applied them.
-    let as_session = sqlx::postgres::PgPoolOptions::new().connect_lazy_with(
-        pool.connect_options()
-            .as_ref()
-            .clone()
-            .options([("role", SESSION)]),
-    );
+    // Still over a pool of the service's role: it succeeds only through the migrator.
+    let as_session = role_pool(&pool, SESSION);
     settings.migrate_if_asked(&as_session).await.unwrap();
 }
